@@ -1,0 +1,12 @@
+#pragma once
+// Everything of the header-first engine in one include. Scenario files and
+// output formats are in the compiled credroi::io (scenario_file.hpp, output.hpp).
+#include <credroi/version.hpp>
+#include <credroi/error.hpp>
+#include <credroi/calendar.hpp>
+#include <credroi/finance.hpp>
+#include <credroi/adoption.hpp>
+#include <credroi/pricing.hpp>
+#include <credroi/scenario.hpp>
+#include <credroi/results.hpp>
+#include <credroi/model.hpp>

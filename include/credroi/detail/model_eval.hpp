@@ -1,0 +1,317 @@
+#pragma once
+// The batch evaluator and per-trial metrics (see docs/model.md for every
+// formula). Arrays are trials × months; each month's work runs across all
+// trials of the batch at once, so the compiler can vectorise it.
+#include <credroi/detail/model_compile.hpp>
+#include <credroi/results.hpp>
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <vector>
+
+namespace credroi {
+namespace detail {
+
+/// (1+rate)^years for every trial, recomputed only when `years` changes.
+class EscalationFactor {
+public:
+    void at(const Eigen::ArrayXd& one_plus_rate, int years) {
+        if (years != years_) {
+            factor_ = one_plus_rate.pow(static_cast<double>(years));
+            years_ = years;
+        }
+    }
+    const Eigen::ArrayXd& value() const { return factor_; }
+
+private:
+    int years_ = -1;
+    Eigen::ArrayXd factor_;
+};
+
+inline int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eigen::Ref<const Eigen::ArrayXXd>& x,
+                           BatchResult& out, bool keep_lines) {
+    using Eigen::ArrayXd;
+    using Eigen::ArrayXXd;
+    const Eigen::Index B = x.rows();
+    const int H = s.horizon_months;
+    CREDROI_REQUIRE(x.cols() == static_cast<Eigen::Index>(c.inputs.size()), "inputs",
+                    "expected " << c.inputs.size() << " input columns, found " << x.cols());
+    auto in = [&](int k) { return x.col(k); };
+
+    out.costs.setZero(B, H);
+    out.benefits.setZero(B, H);
+    out.discount_factors.resize(B, H);
+    out.population.resize(B, H);
+    out.adoption.resize(B, H);
+    out.earners.resize(B, H);
+    out.credentials.resize(B, H);
+    out.cost_lines.clear();
+    out.benefit_lines.clear();
+    if (keep_lines) {
+        out.cost_lines.assign(c.cost_line_names.size(), ArrayXXd::Zero(B, H));
+        out.benefit_lines.assign(c.benefit_line_names.size(), ArrayXXd::Zero(B, H));
+    }
+    out.discount_rate = in(c.discount_rate);
+    out.reinvestment_rate = in(c.reinvestment_rate);
+
+    // Everything that does not change from month to month is computed once per batch.
+    const std::size_t S = c.segments.size();
+    std::vector<ArrayXd> pop(S), growth_step(S), monthly_attrition(S), earn(S), hires_share(S);
+    for (std::size_t k = 0; k < S; ++k) {
+        const SegmentRef& g = c.segments[k];
+        pop[k] = in(g.headcount);
+        growth_step[k] = (1.0 + in(g.growth)).pow(1.0 / 12.0);
+        monthly_attrition[k] = in(g.attrition) / 12.0;
+        // Hires per person per month: leavers replaced plus growth.
+        hires_share[k] = monthly_attrition[k] + (growth_step[k] - 1.0).max(0.0);
+        earn[k].resize(B);
+    }
+    AdoptionStepper adoption(c, in(c.delay), H);
+    const ArrayXd discount_step = (1.0 + in(c.discount_rate)).pow(-1.0 / 12.0);
+    ArrayXd df = s.cash_flows_at_month_start ? ArrayXd::Ones(B) : discount_step;
+    const ArrayXd credentials_per_month = in(c.credentials_per_earner) / 12.0;
+
+    std::vector<EscalationFactor> recurring_escalation(c.recurring.size());
+    std::vector<ArrayXd> one_plus_recurring(c.recurring.size());
+    for (std::size_t k = 0; k < c.recurring.size(); ++k) one_plus_recurring[k] = 1.0 + in(c.recurring[k].escalation);
+    struct VendorState {
+        ArrayXd volume, previous_cost, cost, one_plus;
+        EscalationFactor escalation;
+    };
+    std::vector<VendorState> vendor(c.vendors.size());
+    for (std::size_t k = 0; k < c.vendors.size(); ++k) {
+        vendor[k].volume = ArrayXd::Zero(B);
+        vendor[k].previous_cost = ArrayXd::Zero(B);
+        vendor[k].cost.resize(B);
+        vendor[k].one_plus = 1.0 + in(c.vendors[k].escalation);
+    }
+
+    ArrayXd a(B), earners(B), credentials(B), population(B), line(B), total(B), timing(B);
+    auto add = [&](std::vector<ArrayXXd>& lines, int index, int month) {
+        total += line;
+        if (keep_lines) lines[static_cast<std::size_t>(index)].col(month) = line;
+    };
+
+    for (int i = 0; i < H; ++i) {
+        // ---- drivers
+        if (i > 0)
+            for (std::size_t k = 0; k < S; ++k) pop[k] *= growth_step[k];
+        adoption.next(i, a);
+        earners.setZero();
+        population.setZero();
+        for (std::size_t k = 0; k < S; ++k) {
+            earn[k] = a * pop[k] * in(c.segments[k].eligible);
+            earners += earn[k];
+            population += pop[k];
+        }
+        credentials = earners * credentials_per_month;
+        out.population.col(i) = population;
+        out.adoption.col(i) = a;
+        out.earners.col(i) = earners;
+        out.credentials.col(i) = credentials;
+
+        // ---- costs
+        total.setZero();
+        for (const OneOffRef& r : c.one_off) {
+            if (r.month != i) continue;
+            line = in(r.amount) * in(r.quantity);
+            add(out.cost_lines, r.line, i);
+        }
+        for (std::size_t k = 0; k < c.recurring.size(); ++k) {
+            const RecurringRef& r = c.recurring[k];
+            if (i < r.start || i > r.end) continue;
+            const int since = i - r.start;
+            if (r.annual_billing && since % 12 != 0) continue;
+            recurring_escalation[k].at(one_plus_recurring[k], since / 12);
+            line = in(r.annual) * recurring_escalation[k].value() * (r.annual_billing ? 1.0 : 1.0 / 12.0);
+            if (r.factor >= 0) line *= in(r.factor);
+            add(out.cost_lines, r.line, i);
+        }
+        for (std::size_t k = 0; k < c.vendors.size(); ++k) {
+            const VendorRef& r = c.vendors[k];
+            if (i < r.start || i > r.end) continue;
+            VendorState& st = vendor[k];
+            const int since = i - r.start;
+            if (since % 12 == 0 || i == 0) {  // a contract year starts (or the horizon starts inside one)
+                st.volume.setZero();
+                st.previous_cost.setZero();
+            }
+            st.escalation.at(st.one_plus, since / 12);
+            if (r.unit == VolumeUnit::credentials)
+                st.volume += credentials;
+            else
+                st.volume = st.volume.max(earners);  // seats: the most recipients active at once this contract year
+            r.price.cost(st.volume, st.cost);
+            line = (st.cost - st.previous_cost) * in(r.multiplier) * (1.0 - in(r.discount)) * st.escalation.value();
+            st.previous_cost = st.cost;
+            add(out.cost_lines, r.line, i);
+        }
+        for (const QualityRef& r : c.quality) {
+            const int since = i - r.first;
+            if (since < 0 || since % 12 != 0) continue;
+            const int year = since / 12;
+            const int amount = year == 0 ? r.initial : (year % r.cycle_years == 0 ? r.recertification : r.surveillance);
+            line = in(amount) * (1.0 + in(r.escalation)).pow(static_cast<double>(year));
+            add(out.cost_lines, r.line, i);
+        }
+        if (c.staff_time) {
+            line = credentials * in(c.staff_time->minutes) / 60.0 * in(c.staff_time->hourly);
+            add(out.cost_lines, c.staff_time->line, i);
+        }
+        line = total * in(c.contingency);
+        add(out.cost_lines, c.contingency_line, i);
+        out.costs.col(i) = total;
+
+        // ---- benefits
+        total.setZero();
+        const double t_end = i + 1.0;  // months elapsed at the end of month i
+        for (const BenefitRef& r : c.benefits) {
+            const auto lag = in(r.timing.lag);
+            const auto ramp = in(r.timing.ramp);
+            timing = (ramp > 0.0).select(((t_end - lag) / ramp.max(1e-300)).min(1.0).max(0.0),
+                                         (t_end - lag > 0.0).cast<double>()) *
+                     in(r.timing.attribution);
+            switch (r.kind) {
+                case BenefitKind::paper:
+                    line = in(r.a) / 12.0 * a *
+                           (in(r.b) + in(r.c) + in(r.d) / 60.0 * in(r.e) + in(r.f) * (in(r.b) + in(r.c)));
+                    break;
+                case BenefitKind::verification:
+                    line = in(r.a) / 12.0 * a * in(r.b) / 60.0 * in(r.c);
+                    break;
+                case BenefitKind::retention:
+                    line.setZero();
+                    for (std::size_t k = 0; k < S; ++k) {
+                        const SegmentRef& g = c.segments[k];
+                        line += earn[k] * monthly_attrition[k] * in(g.replacement) * in(g.salary);
+                    }
+                    line *= in(r.a);
+                    break;
+                case BenefitKind::productivity:
+                    line.setZero();
+                    for (std::size_t k = 0; k < S; ++k) line += earn[k] * in(c.segments[k].salary) / 12.0;
+                    line *= in(r.a);
+                    break;
+                case BenefitKind::internal_mobility:
+                    line = earners * in(r.a) / 1200.0 * in(r.b);
+                    break;
+                case BenefitKind::onboarding:
+                    line.setZero();
+                    for (std::size_t k = 0; k < S; ++k) {
+                        const SegmentRef& g = c.segments[k];
+                        line += pop[k] * hires_share[k] * in(g.eligible) * in(g.salary);
+                    }
+                    line *= a * in(r.a) / in(r.b);
+                    break;
+                case BenefitKind::credential_fees:
+                    line = credentials * in(r.a) * in(r.b);
+                    break;
+                case BenefitKind::member_retention:
+                    line = earners * in(r.a) / 12.0 * in(r.b);
+                    break;
+                case BenefitKind::enrolments:
+                    line = earners * in(r.a) / 1200.0 * in(r.b);
+                    break;
+                case BenefitKind::other:
+                    line = in(r.a) / 12.0;
+                    if (r.scales_with_adoption) line *= a;
+                    break;
+            }
+            line *= timing;
+            add(out.benefit_lines, r.line, i);
+        }
+        out.benefits.col(i) = total;
+
+        out.discount_factors.col(i) = df;
+        df *= discount_step;
+    }
+
+    // ---- budget per fiscal year
+    if (!c.budget) {
+        out.fiscal_year_budget.resize(B, 0);
+        return;
+    }
+    const BudgetRef& g = *c.budget;
+    const auto F = static_cast<Eigen::Index>(c.fiscal_years.size());
+    out.fiscal_year_budget.resize(B, F);
+    for (Eigen::Index f = 0; f < F; ++f) {
+        const FiscalPeriod& p = c.fiscal_years[static_cast<std::size_t>(f)];
+        const auto& fixed = g.fixed_by_year[static_cast<std::size_t>(f)];
+        if (fixed)
+            line.setConstant(*fixed);
+        else if (g.annual >= 0)
+            line = in(g.annual) * (p.month_count / 12.0) * (1.0 + in(g.escalation)).pow(static_cast<double>(f));
+        else
+            line.setZero();
+        timing = in(g.per_earner) * out.earners.middleCols(p.first_month_index, p.month_count).rowwise().maxCoeff() +
+                 in(g.per_credential) * out.credentials.middleCols(p.first_month_index, p.month_count).rowwise().sum();
+        if (g.cap >= 0) timing = timing.min(in(g.cap));
+        out.fiscal_year_budget.col(f) = line + timing;
+    }
+}
+
+inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const BatchResult& b, Eigen::Index t) {
+    const int H = s.horizon_months;
+    Metrics m;
+    std::vector<double> net(static_cast<std::size_t>(H));
+    for (int i = 0; i < H; ++i) {
+        const double cost = b.costs(t, i), benefit = b.benefits(t, i), df = b.discount_factors(t, i);
+        net[static_cast<std::size_t>(i)] = benefit - cost;
+        m.pv_costs += cost * df;
+        m.pv_benefits += benefit * df;
+        m.total_costs += cost;
+        m.total_benefits += benefit;
+        m.total_credentials += b.credentials(t, i);
+        m.peak_earners = std::max(m.peak_earners, b.earners(t, i));
+    }
+    // Break-even: the month in which cumulative net first turns >= 0 after
+    // having been negative (the month payback falls in); the first month if it
+    // never is negative.
+    std::optional<int> break_even;
+    double cumulative = 0;
+    bool was_negative = false;
+    for (int i = 0; i < H && !break_even; ++i) {
+        cumulative += net[static_cast<std::size_t>(i)];
+        if (cumulative < 0)
+            was_negative = true;
+        else if (was_negative)
+            break_even = i;
+    }
+    if (!was_negative) break_even = 0;
+    if (break_even) m.break_even_month = s.start.plus_months(*break_even);
+    m.npv = m.pv_benefits - m.pv_costs;
+    m.total_net = m.total_benefits - m.total_costs;
+    if (m.pv_costs > 0) {
+        m.roi = (m.pv_benefits - m.pv_costs) / m.pv_costs;
+        m.bcr = m.pv_benefits / m.pv_costs;
+    }
+    const double annual_rate = b.discount_rate(t);
+    const double monthly_rate = monthly_rate_from_annual(annual_rate);
+    const IrrResult r = irr(net, monthly_rate);
+    m.irr_status = r.status;
+    if (r.rate) m.irr = annual_rate_from_monthly(*r.rate);
+    for (double x : r.all_rates) m.irr_all.push_back(annual_rate_from_monthly(x));
+    if (auto mm = mirr(net, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_from_monthly(*mm);
+    // Payback counts months from the model start: with end-of-month flows,
+    // month i's flow stands at t = i + 1, so a zero flow stands at t = 0.
+    std::vector<double> timed;
+    timed.reserve(static_cast<std::size_t>(H) + 1);
+    if (!s.cash_flows_at_month_start) timed.push_back(0.0);
+    timed.insert(timed.end(), net.begin(), net.end());
+    m.payback_months = payback_period(timed);
+    m.discounted_payback_months = discounted_payback_period(monthly_rate, timed);
+    if (m.total_credentials > 0) m.cost_per_credential = m.total_costs / m.total_credentials;
+    if (m.peak_earners > 0) m.cost_per_earner = m.total_costs / m.peak_earners;
+    for (Eigen::Index f = 0; f < b.fiscal_year_budget.cols(); ++f) {
+        const FiscalPeriod& p = c.fiscal_years[static_cast<std::size_t>(f)];
+        const double spend = b.costs.row(t).segment(p.first_month_index, p.month_count).sum();
+        m.total_shortfall += std::max(0.0, spend - b.fiscal_year_budget(t, f));
+    }
+    return m;
+}
+
+}  // namespace detail
+}  // namespace credroi

@@ -1,0 +1,528 @@
+#pragma once
+// Discounting and rate-of-return metrics: NPV, IRR, XNPV, XIRR, MIRR, payback.
+//
+// ===========================================================================
+//  TIMING CONVENTION (read this first)
+//  values[0] is at t = 0 and is NOT discounted; values[i] is at t = i periods
+//  and is discounted by (1 + rate)^i. This is numpy-financial's npv, NOT
+//  Excel's NPV: Excel discounts its first value by one full period, so
+//  Excel NPV(r, a, b, c) == credroi::npv(r, {0, a, b, c}).
+//  Rates are per period of the series: monthly flows need a monthly rate
+//  (monthly_rate_from_annual) and irr() of monthly flows is a monthly rate
+//  (annual_rate_from_monthly to annualise it).
+//  xnpv/xirr follow Excel: actual/365 year fractions from the first date,
+//  annual rate.
+// ===========================================================================
+//
+// No rate of return is ever made up: irr/xirr report a status (no sign change,
+// no root, several roots) alongside an optional rate, mirr and the payback
+// functions return an empty optional when the quantity does not exist.
+#include <credroi/calendar.hpp>
+#include <credroi/error.hpp>
+
+#include <boost/math/tools/toms748_solve.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace credroi {
+
+namespace detail {
+
+inline void require_rate(double rate, const char* name) {
+    CREDROI_REQUIRE(std::isfinite(rate) && rate > -1.0, name, "expected a finite rate > -1, found " << describe(rate));
+}
+
+inline void require_finite_values(const double* values, std::size_t n, const char* name) {
+    for (std::size_t i = 0; i < n; ++i) {
+        CREDROI_REQUIRE(std::isfinite(values[i]), std::string(name) + "[" + std::to_string(i) + "]",
+                        "expected a finite cash flow, found " << describe(values[i]));
+    }
+}
+
+inline int sign_of(double x) noexcept { return (x > 0.0) - (x < 0.0); }
+
+// Sign changes of a sequence, zeros skipped: Descartes' bound on the number
+// of IRRs (it also holds for the real exponents of xirr, Laguerre's extension).
+inline std::size_t count_sign_changes(const double* values, std::size_t n) noexcept {
+    std::size_t changes = 0;
+    int last = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const int s = sign_of(values[i]);
+        if (s == 0) continue;
+        if (last != 0 && s != last) ++changes;
+        last = s;
+    }
+    return changes;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// Rate conversion
+// ---------------------------------------------------------------------------
+
+/// Monthly rate equivalent to an annual effective rate: (1 + annual_rate)^(1/12) - 1.
+/// 10 % a year is 0.797414 % a month. Throws ParameterError("annual_rate")
+/// unless annual_rate is finite and > -1.
+inline double monthly_rate_from_annual(double annual_rate) {
+    detail::require_rate(annual_rate, "annual_rate");
+    // expm1/log1p keep full relative precision for small rates.
+    return std::expm1(std::log1p(annual_rate) / 12.0);
+}
+
+/// Annual effective rate equivalent to a monthly rate: (1 + monthly_rate)^12 - 1.
+/// 1 % a month is 12.6825 % a year. Throws ParameterError("monthly_rate")
+/// unless monthly_rate is finite and > -1.
+inline double annual_rate_from_monthly(double monthly_rate) {
+    detail::require_rate(monthly_rate, "monthly_rate");
+    const double annual = std::expm1(12.0 * std::log1p(monthly_rate));
+    if (!std::isfinite(annual)) {
+        throw NumericError("annual_rate_from_monthly: (1 + " + detail::describe(monthly_rate) +
+                           ")^12 - 1 overflows a double");
+    }
+    return annual;
+}
+
+// ---------------------------------------------------------------------------
+// NPV
+// ---------------------------------------------------------------------------
+
+/// Net present value at t = 0 of `n` cash flows, one per period:
+///
+///     npv = sum_{i=0}^{n-1} values[i] / (1 + rate)^i
+///
+/// values[0] is at t = 0 and NOT discounted (numpy-financial's convention;
+/// Excel's NPV discounts its first value by one period). `rate` is per period
+/// of the series. An empty series has npv 0.
+///
+/// Throws ParameterError("rate") unless rate is finite and > -1,
+/// ParameterError("values[i]") for a non-finite cash flow, NumericError when
+/// the result overflows (rate very close to -1).
+inline double npv(double rate, const double* values, std::size_t n) {
+    detail::require_rate(rate, "rate");
+    // Horner in x = 1/(1+rate): one multiply-add per flow, no pow in the hot loop.
+    const double x = 1.0 / (1.0 + rate);
+    double acc = 0.0;
+    for (std::size_t i = n; i-- > 0;) acc = acc * x + values[i];
+    if (!std::isfinite(acc)) {
+        // Checked after the fact so that the loop stays branch-free.
+        detail::require_finite_values(values, n, "values");
+        throw NumericError("npv: the present value at rate " + detail::describe(rate) + " overflows a double");
+    }
+    return acc;
+}
+
+/// Vector form of npv(rate, const double*, std::size_t).
+inline double npv(double rate, const std::vector<double>& values) { return npv(rate, values.data(), values.size()); }
+
+// ---------------------------------------------------------------------------
+// IRR
+// ---------------------------------------------------------------------------
+
+/// Outcome of an IRR search.
+enum class IrrStatus {
+    ok,              ///< exactly one rate found; `rate` holds it
+    no_sign_change,  ///< the flows never change sign (or are all zero): no IRR exists
+    no_root_found,   ///< the flows change sign but NPV has no zero in the searched range
+    multiple_roots   ///< several rates zero the NPV; `rate` is the one closest to the guess
+};
+
+/// "ok", "no_sign_change", "no_root_found", "multiple_roots".
+inline const char* to_string(IrrStatus status) noexcept {
+    switch (status) {
+        case IrrStatus::ok: return "ok";
+        case IrrStatus::no_sign_change: return "no_sign_change";
+        case IrrStatus::no_root_found: return "no_root_found";
+        case IrrStatus::multiple_roots: return "multiple_roots";
+    }
+    return "unknown";
+}
+
+/// Result of irr / xirr. `rate` is empty unless status is ok or multiple_roots.
+struct IrrResult {
+    std::optional<double> rate;      ///< per period (irr) or annual (xirr)
+    IrrStatus status = IrrStatus::no_sign_change;
+    std::vector<double> all_rates;   ///< every rate found, ascending (empty when none)
+    std::size_t sign_changes = 0;    ///< sign changes of the flows: an upper bound on the number of IRRs
+    explicit operator bool() const noexcept { return rate.has_value(); }
+};
+
+namespace detail {
+
+// The root search runs in y = 1 + rate, over [1e-12, 1e12]: rates from
+// -0.999999999999 to 1e12 per period, far beyond anything meaningful, yet
+// roots like numpy-financial's gh-15 case (rate = -0.99999999906) are found.
+inline constexpr double irr_log_y_bound = 27.631021115928547;  // ln(1e12)
+
+// Grid of log(1 + rate) for the scan, u_0 = 0 < u_1 < ... < u_last = bound.
+// The step grows with |u| (0.0002 near rate 0, where two close IRRs matter,
+// about 0.11 at the bound): about 1600 points a side. Two roots closer than
+// one step apart cancel in the scan and are not seen.
+inline const std::vector<double>& irr_grid() {
+    static const std::vector<double> grid = [] {
+        std::vector<double> u{0.0};
+        while (u.back() < irr_log_y_bound) u.push_back(std::min(irr_log_y_bound, u.back() + 0.0002 + 0.004 * u.back()));
+        return u;
+    }();
+    return grid;
+}
+
+// Finds the zeros of h on y in [exp(-bound), exp(bound)], where h has the
+// sign (and zeros) of the NPV at rate y - 1 and is continuous. `sign_changes`
+// is Descartes' bound; `last` is the latest nonzero flow, whose sign h takes
+// as y -> 0.
+template <class H>
+std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double last) {
+    std::vector<double> roots;
+    auto solve = [&](double ya, double yb, double ha, double hb) {
+        if (ya > yb) {
+            std::swap(ya, yb);
+            std::swap(ha, hb);
+        }
+        std::uintmax_t max_iter = 200;
+        const auto bracket = boost::math::tools::toms748_solve(
+            h, ya, yb, ha, hb, boost::math::tools::eps_tolerance<double>(), max_iter);
+        roots.push_back(0.5 * (bracket.first + bracket.second));
+    };
+
+    const double h1 = h(1.0);
+    if (sign_changes == 1) {
+        // Exactly one root (Descartes). It lies on the side of y = 1 whose far
+        // end has the other sign; march out by doubling steps to bracket it.
+        if (h1 == 0.0) return {1.0};
+        const double dir = sign_of(h1) == sign_of(last) ? 1.0 : -1.0;
+        double u_prev = 0.0;
+        double h_prev = h1;
+        for (double step = 0.01;; step *= 2.0) {
+            const double u = std::min(u_prev + step, irr_log_y_bound);
+            const double y = std::exp(dir * u);
+            const double hy = h(y);
+            if (hy == 0.0) return {y};
+            if (sign_of(hy) != sign_of(h_prev)) {
+                solve(std::exp(dir * u_prev), y, h_prev, hy);
+                return roots;
+            }
+            if (u >= irr_log_y_bound) return roots;  // beyond the searched range
+            u_prev = u;
+            h_prev = hy;
+        }
+    }
+
+    // Several sign changes: scan outward from rate 0 on both sides at once,
+    // so the usual roots near 0 come first, and stop once Descartes' bound is
+    // reached (then no further root can exist).
+    const std::vector<double>& grid = irr_grid();
+    if (h1 == 0.0) roots.push_back(1.0);
+    double h_up = h1;
+    double h_down = h1;
+    for (std::size_t k = 1; k < grid.size() && roots.size() < sign_changes; ++k) {
+        for (const double dir : {1.0, -1.0}) {
+            double& h_prev = dir > 0.0 ? h_up : h_down;
+            const double y_prev = std::exp(dir * grid[k - 1]);
+            const double y = std::exp(dir * grid[k]);
+            const double hy = h(y);
+            if (hy == 0.0) {
+                roots.push_back(y);
+            } else if (h_prev != 0.0 && sign_of(hy) != sign_of(h_prev)) {
+                solve(y_prev, y, h_prev, hy);
+            }
+            h_prev = hy;
+        }
+    }
+    std::sort(roots.begin(), roots.end());
+    return roots;
+}
+
+// Packs the roots (in y = 1 + rate) into an IrrResult.
+inline IrrResult make_irr_result(const std::vector<double>& roots_y, std::size_t sign_changes, double guess) {
+    IrrResult result;
+    result.sign_changes = sign_changes;
+    if (sign_changes == 0) {
+        result.status = IrrStatus::no_sign_change;
+        return result;
+    }
+    for (const double y : roots_y) result.all_rates.push_back(y - 1.0);
+    if (result.all_rates.empty()) {
+        result.status = IrrStatus::no_root_found;
+        return result;
+    }
+    result.status = result.all_rates.size() == 1 ? IrrStatus::ok : IrrStatus::multiple_roots;
+    double best = result.all_rates.front();
+    for (const double r : result.all_rates) {
+        if (std::abs(r - guess) < std::abs(best - guess)) best = r;
+    }
+    result.rate = best;
+    return result;
+}
+
+}  // namespace detail
+
+/// Internal rate of return per period: the rates r > -1 with
+/// npv(r, values) == 0 (values[0] at t = 0, as for npv).
+///
+/// Method: Descartes' rule bounds the number of IRRs by the number of sign
+/// changes of the flows. With one sign change the single root is bracketed by
+/// stepping out from r = 0; otherwise NPV is scanned on a fine grid of
+/// log(1 + r) outward from r = 0, over 1 + r in [1e-12, 1e12]. Each bracket is
+/// solved with Boost.Math's TOMS 748 to full double precision in 1 + r.
+/// Results:
+/// - no sign change (all flows >= 0, all <= 0, or all 0): status no_sign_change;
+/// - sign changes but no zero found: status no_root_found;
+/// - one zero: status ok;
+/// - several zeros: status multiple_roots, `rate` is the one closest to `guess`,
+///   `all_rates` lists all of them ascending.
+/// `rate` is empty in the first two cases: there is no IRR to report.
+/// Limitation: a root where NPV touches zero without crossing it, or two roots
+/// closer than the grid step (2e-4 in 1 + r near r = 0), is only found if it
+/// falls on a grid point.
+///
+/// Throws ParameterError("values[i]") for a non-finite flow and
+/// ParameterError("guess") unless guess is finite and > -1.
+inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
+    detail::require_rate(guess, "guess");
+    detail::require_finite_values(values.data(), values.size(), "values");
+    const std::size_t changes = detail::count_sign_changes(values.data(), values.size());
+    if (changes == 0) return detail::make_irr_result({}, 0, guess);
+
+    // Leading and trailing zeros only multiply NPV by a power of 1 + r: drop
+    // them so that underflow far from r = 0 cannot fake a zero.
+    std::size_t begin = 0;
+    std::size_t end = values.size();
+    while (values[begin] == 0.0) ++begin;
+    while (values[end - 1] == 0.0) --end;
+    const double* v = values.data() + begin;
+    const std::size_t n = end - begin;
+
+    // h has the sign and zeros of NPV: for y = 1 + r <= 1 the future value at
+    // the last flow, sum v_i y^(n-1-i), which cannot overflow there; for y > 1
+    // the present value sum v_i y^-i, which cannot overflow there. Both equal
+    // sum v_i at y = 1, so h is continuous.
+    auto h = [v, n](double y) {
+        double acc = 0.0;
+        if (y <= 1.0) {
+            for (std::size_t i = 0; i < n; ++i) acc = acc * y + v[i];
+        } else {
+            const double x = 1.0 / y;
+            for (std::size_t i = n; i-- > 0;) acc = acc * x + v[i];
+        }
+        return acc;
+    };
+    return detail::make_irr_result(detail::find_rate_roots(h, changes, v[n - 1]), changes, guess);
+}
+
+// ---------------------------------------------------------------------------
+// XNPV and XIRR (dated flows, Excel conventions)
+// ---------------------------------------------------------------------------
+
+namespace detail {
+
+inline void require_dated_flows(const std::vector<double>& values, const std::vector<Date>& dates) {
+    CREDROI_REQUIRE(values.size() == dates.size(), "dates",
+                    "expected as many dates as values (" << values.size() << "), found " << dates.size());
+    require_finite_values(values.data(), values.size(), "values");
+    for (std::size_t i = 1; i < dates.size(); ++i) {
+        CREDROI_REQUIRE(!(dates[i] < dates[0]), "dates[" + std::to_string(i) + "]",
+                        "expected a date on or after the first date " << dates[0].to_string() << ", found "
+                                                                        << dates[i].to_string());
+    }
+}
+
+}  // namespace detail
+
+/// Net present value at the first date of flows on arbitrary dates, Excel's XNPV:
+///
+///     xnpv = sum_i values[i] / (1 + rate)^((dates[i] - dates[0]) / 365)
+///
+/// `rate` is annual; time is actual days / 365 from dates[0] (leap days count,
+/// there is no 366-day year). Later dates may come in any order. An empty
+/// series has xnpv 0.
+///
+/// Throws ParameterError("rate") unless rate is finite and > -1,
+/// ParameterError("dates") when the sizes differ, ParameterError("dates[i]")
+/// for a date before dates[0], ParameterError("values[i]") for a non-finite
+/// flow, NumericError when the result overflows.
+inline double xnpv(double rate, const std::vector<double>& values, const std::vector<Date>& dates) {
+    detail::require_rate(rate, "rate");
+    detail::require_dated_flows(values, dates);
+    if (values.empty()) return 0.0;
+    const double log_growth = std::log1p(rate);
+    const long day0 = dates[0].days_since_epoch();
+    double sum = 0.0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const double years = static_cast<double>(dates[i].days_since_epoch() - day0) / 365.0;
+        sum += values[i] * std::exp(-years * log_growth);
+    }
+    if (!std::isfinite(sum)) {
+        throw NumericError("xnpv: the present value at rate " + detail::describe(rate) + " overflows a double");
+    }
+    return sum;
+}
+
+/// Annual internal rate of return of dated flows, Excel's XIRR: the rates
+/// r > -1 with xnpv(r, values, dates) == 0 (actual/365 from the first date).
+/// Same method, range and status semantics as irr; flows on the same day are
+/// added before the sign changes are counted in date order.
+///
+/// Throws as xnpv does, and ParameterError("guess") unless guess is finite and > -1.
+inline IrrResult xirr(const std::vector<double>& values, const std::vector<Date>& dates, double guess = 0.1) {
+    detail::require_rate(guess, "guess");
+    detail::require_dated_flows(values, dates);
+
+    // Sort by day and merge same-day flows: Descartes' rule needs the flows in
+    // time order, and distinct exponents.
+    std::vector<std::pair<long, double>> flows;
+    flows.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) flows.emplace_back(dates[i].days_since_epoch(), values[i]);
+    std::sort(flows.begin(), flows.end(),
+              [](const std::pair<long, double>& a, const std::pair<long, double>& b) { return a.first < b.first; });
+    std::vector<long> days;
+    std::vector<double> amounts;
+    for (const auto& f : flows) {
+        if (!days.empty() && days.back() == f.first) {
+            amounts.back() += f.second;
+        } else {
+            days.push_back(f.first);
+            amounts.push_back(f.second);
+        }
+    }
+    // Zero flows change neither the sign pattern nor the roots.
+    // Time is counted from the earliest nonzero flow: that only multiplies
+    // XNPV by a power of 1 + r, which moves no root.
+    std::vector<double> t;  // years
+    std::vector<double> v;
+    long anchor = 0;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        if (amounts[i] == 0.0) continue;
+        if (v.empty()) anchor = days[i];
+        t.push_back(static_cast<double>(days[i] - anchor) / 365.0);
+        v.push_back(amounts[i]);
+    }
+    const std::size_t changes = detail::count_sign_changes(v.data(), v.size());
+    if (changes == 0) return detail::make_irr_result({}, 0, guess);
+
+    // As for irr: y^(T - t_i) for y <= 1 and y^(-t_i) for y > 1 keep every
+    // power <= 1, and both forms agree at y = 1.
+    const double horizon = t.back();
+    auto h = [&t, &v, horizon](double y) {
+        const double ly = std::log(y);
+        double acc = 0.0;
+        if (y <= 1.0) {
+            for (std::size_t i = 0; i < v.size(); ++i) acc += v[i] * std::exp((horizon - t[i]) * ly);
+        } else {
+            for (std::size_t i = 0; i < v.size(); ++i) acc += v[i] * std::exp(-t[i] * ly);
+        }
+        return acc;
+    };
+    return detail::make_irr_result(detail::find_rate_roots(h, changes, v.back()), changes, guess);
+}
+
+// ---------------------------------------------------------------------------
+// MIRR
+// ---------------------------------------------------------------------------
+
+/// Modified internal rate of return per period, Excel's MIRR. With n flows:
+///
+///     mirr = ( FV(positive flows at reinvest_rate, to t = n-1)
+///              / -PV(negative flows at finance_rate, to t = 0) )^(1/(n-1)) - 1
+///
+/// values[i] at t = i as for npv. Empty when there is no negative or no
+/// positive flow (Excel: #DIV/0!).
+///
+/// Throws ParameterError("finance_rate") / ("reinvest_rate") unless finite and
+/// > -1, ParameterError("values[i]") for a non-finite flow, NumericError on overflow.
+inline std::optional<double> mirr(const std::vector<double>& values, double finance_rate, double reinvest_rate) {
+    detail::require_rate(finance_rate, "finance_rate");
+    detail::require_rate(reinvest_rate, "reinvest_rate");
+    detail::require_finite_values(values.data(), values.size(), "values");
+    const std::size_t n = values.size();
+    double pv_negative = 0.0;  // at t = 0, finance_rate
+    double fv_positive = 0.0;  // at t = n - 1, reinvest_rate
+    const double x = 1.0 / (1.0 + finance_rate);
+    const double g = 1.0 + reinvest_rate;
+    for (std::size_t k = n; k-- > 0;) pv_negative = pv_negative * x + std::min(values[k], 0.0);
+    for (std::size_t k = 0; k < n; ++k) fv_positive = fv_positive * g + std::max(values[k], 0.0);
+    if (pv_negative == 0.0 || fv_positive == 0.0) return std::nullopt;
+    const double result = std::pow(fv_positive / -pv_negative, 1.0 / static_cast<double>(n - 1)) - 1.0;
+    if (!std::isfinite(result)) throw NumericError("mirr: the compounded flows overflow a double");
+    return result;
+}
+
+// ---------------------------------------------------------------------------
+// Payback
+// ---------------------------------------------------------------------------
+
+namespace detail {
+
+// First time the running sum of flows[i] turns from negative to >= 0,
+// interpolated linearly inside that period; 0 if it is never negative.
+template <class Flow>
+std::optional<double> payback_of(std::size_t n, Flow flow) {
+    // Neumaier-compensated running sum, so that flows that cancel exactly
+    // (-0.3, 0.1, 0.2) reach 0 rather than -5.6e-17.
+    double sum = 0.0;
+    double compensation = 0.0;
+    bool was_negative = false;
+    double previous = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+        const double f = flow(j);
+        const double s = sum + f;
+        compensation += std::abs(sum) >= std::abs(f) ? (sum - s) + f : (f - s) + sum;
+        sum = s;
+        const double cumulative = sum + compensation;
+        if (!std::isfinite(cumulative)) {
+            throw NumericError("payback: the cumulative (discounted) cash flow overflows a double at period " +
+                               std::to_string(j));
+        }
+        if (cumulative < 0.0) {
+            was_negative = true;
+        } else if (was_negative) {
+            // previous < 0 <= cumulative, so f = cumulative - previous > 0.
+            return static_cast<double>(j - 1) + (-previous) / (cumulative - previous);
+        }
+        previous = cumulative;
+    }
+    if (!was_negative) return 0.0;
+    return std::nullopt;
+}
+
+}  // namespace detail
+
+/// Simple payback time in periods, values[i] at t = i as for npv.
+///
+/// With cumulative sums S_j = sum_{i<=j} values[i], the payback is the FIRST
+/// time S turns from negative to >= 0, linearly interpolated inside the period
+/// in which it happens: if j is the first index with S_j >= 0 after S has been
+/// negative, payback = (j - 1) + (-S_{j-1}) / values[j]. Later dips below zero
+/// are ignored. If S is never negative the payback is 0; if it never recovers
+/// the result is empty (never a made-up number).
+///
+/// {-100, 50, 50, 50} -> 2; {-100, 30, 30, 30, 30} -> 3 + 10/30.
+///
+/// Throws ParameterError("values[i]") for a non-finite flow.
+inline std::optional<double> payback_period(const std::vector<double>& values) {
+    detail::require_finite_values(values.data(), values.size(), "values");
+    return detail::payback_of(values.size(), [&values](std::size_t i) { return values[i]; });
+}
+
+/// Discounted payback time in periods: payback_period of values[i] / (1 + rate)^i,
+/// `rate` per period.
+///
+/// Throws ParameterError("rate") unless rate is finite and > -1,
+/// ParameterError("values[i]") for a non-finite flow.
+inline std::optional<double> discounted_payback_period(double rate, const std::vector<double>& values) {
+    detail::require_rate(rate, "rate");
+    detail::require_finite_values(values.data(), values.size(), "values");
+    const double log_x = -std::log1p(rate);
+    return detail::payback_of(values.size(), [&values, log_x](std::size_t i) {
+        return values[i] * std::exp(static_cast<double>(i) * log_x);
+    });
+}
+
+}  // namespace credroi

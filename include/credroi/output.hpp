@@ -1,0 +1,27 @@
+#pragma once
+// Output formats of a result (compiled into credroi::io): JSON for tools,
+// a table for people, CSV for spreadsheets; and the atomic file write every
+// output goes through. The JSON schema is in docs/output-format.md.
+#include <credroi/model.hpp>
+
+#include <string>
+
+namespace credroi {
+
+/// The JSON document `credroi run --format json` prints (docs/output-format.md).
+std::string to_json(const Evaluation& e, const Scenario& s, int indent = 2);
+
+/// The human-readable table: metrics first, then one row per fiscal year.
+std::string to_table(const Evaluation& e, const Scenario& s);
+
+/// One row per month: totals, drivers and every line by name.
+std::string to_csv(const Evaluation& e);
+
+/// Writes `content` to a temporary file beside `path`, then renames it over
+/// `path`, so a reader never sees a half-written file. Throws IoError.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+/// Version of the library, e.g. "0.1.0".
+const char* version();
+
+}  // namespace credroi

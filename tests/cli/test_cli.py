@@ -1,0 +1,213 @@
+"""The credroi command line, run as a user runs it: the real binary, real files.
+
+CREDROI_BIN points at the built executable (set by ctest).
+"""
+import json
+import math
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+BIN = os.environ.get("CREDROI_BIN", "build/test/credroi")
+ROOT = pathlib.Path(os.environ.get("CREDROI_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+EXAMPLES = sorted((ROOT / "examples").glob("*.toml"))
+TINY = ROOT / "tests" / "data" / "tiny.toml"
+
+
+def run(*args, check=False):
+    p = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError(f"credroi {' '.join(map(str, args))} failed ({p.returncode}): {p.stderr}")
+    return p
+
+
+def run_json(path):
+    return json.loads(run("run", path, "--format", "json", check=True).stdout)
+
+
+def test_version_matches_the_project():
+    p = run("--version", check=True)
+    assert p.stdout.strip() == f"credroi {os.environ.get('CREDROI_VERSION', '0.1.0')}"
+
+
+def test_help_lists_the_commands():
+    p = run("--help", check=True)
+    assert "run" in p.stdout and "validate" in p.stdout
+
+
+def test_at_least_three_examples_are_bundled():
+    names = {e.name for e in EXAMPLES}
+    assert {"corporate-ld.toml", "university-microcredentials.toml", "association-members.toml"} <= names
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_validates_and_runs_in_every_format(example, tmp_path):
+    assert run("validate", example).returncode == 0
+    table = run("run", example, check=True).stdout
+    assert "NPV" in table and "Fiscal years" in table
+    doc = run_json(example)
+    for key in ("npv", "irr", "roi", "bcr", "payback_months"):
+        assert key in doc["metrics"]
+    csv_path = tmp_path / "out.csv"
+    run("run", example, "--format", "csv", "--output", csv_path, check=True)
+    lines = csv_path.read_text().splitlines()
+    assert lines[0].startswith("month,costs,benefits,net")
+    assert len(lines) == 1 + doc["scenario"]["horizon_months"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES + [TINY], ids=lambda p: p.name)
+def test_metrics_recomputed_independently_from_the_monthly_flows(example):
+    doc = run_json(example)
+    m, monthly = doc["metrics"], doc["monthly"]
+    r = doc["discount_rate"]
+    net = [b - c for b, c in zip(monthly["benefits"], monthly["costs"])]
+    assert net == pytest.approx(monthly["net"], rel=1e-12, abs=1e-9)
+    # end-of-month flows: month i is discounted by (1+r)^((i+1)/12)
+    shift = 0 if doc["scenario"]["cash_flow_timing"] == "start" else 1
+    npv = sum(x / (1 + r) ** ((i + shift) / 12) for i, x in enumerate(net))
+    assert m["npv"] == pytest.approx(npv, rel=1e-9, abs=1e-6)
+    pv_costs = sum(x / (1 + r) ** ((i + shift) / 12) for i, x in enumerate(monthly["costs"]))
+    pv_benefits = sum(x / (1 + r) ** ((i + shift) / 12) for i, x in enumerate(monthly["benefits"]))
+    if pv_costs > 0:
+        assert m["roi"] == pytest.approx((pv_benefits - pv_costs) / pv_costs, rel=1e-9)
+        assert m["bcr"] == pytest.approx(pv_benefits / pv_costs, rel=1e-9)
+    if m["irr"] is not None:
+        monthly_irr = (1 + m["irr"]) ** (1 / 12) - 1
+        scale = sum(abs(x) for x in net)
+        assert abs(sum(x / (1 + monthly_irr) ** i for i, x in enumerate(net))) < 1e-7 * scale
+    # every line adds up to the totals
+    for key, lines in (("costs", "cost_lines"), ("benefits", "benefit_lines")):
+        for i, total in enumerate(monthly[key]):
+            assert sum(v[i] for v in monthly[lines].values()) == pytest.approx(total, rel=1e-9, abs=1e-9)
+    # fiscal years add up to the months
+    months = monthly["month"]
+    for fy in doc["fiscal_years"]:
+        first = months.index(fy["first_month"])
+        span = slice(first, first + fy["months"])
+        assert fy["costs"] == pytest.approx(sum(monthly["costs"][span]), rel=1e-9, abs=1e-9)
+        assert fy["benefits"] == pytest.approx(sum(monthly["benefits"][span]), rel=1e-9, abs=1e-9)
+        if fy["budget"] is not None:
+            assert fy["shortfall"] == pytest.approx(max(0.0, fy["costs"] - fy["budget"]), abs=1e-9)
+    assert sum(fy["months"] for fy in doc["fiscal_years"]) == doc["scenario"]["horizon_months"]
+    # simple payback: the first time cumulative net turns >= 0 after being negative
+    if m["payback_months"] is not None:
+        cum = 0.0
+        for i, x in enumerate(net):
+            before, cum = cum, cum + x
+            if before < 0 <= cum:
+                assert m["payback_months"] == pytest.approx(i + shift - 1 + (-before) / x, rel=1e-9)
+                break
+
+
+def test_tiny_scenario_by_hand():
+    doc = run_json(TINY)
+    m = doc["metrics"]
+    # costs: set-up 1,200 in January + licence 1,200/12 = 100 a month; benefits 4,800/12 = 400 a month.
+    # net: -900 in January, then +300 for 11 months; rate 0 so NPV = -900 + 11*300 = 2,400.
+    assert m["npv"] == pytest.approx(2400.0)
+    assert m["total_costs"] == pytest.approx(2400.0)
+    # cumulative at the month ends (t = 1, 2, 3, 4): -900, -600, -300, 0 -> payback 4.0 months, in April
+    assert m["payback_months"] == pytest.approx(4.0)
+    assert m["break_even_month"] == "2026-04"
+    # fiscal year from July, named by its end year: Jan-Jun 2026 is FY2026 (6 months), Jul-Dec is FY2027
+    fy = doc["fiscal_years"]
+    assert [f["label"] for f in fy] == ["FY2026", "FY2027"]
+    assert [f["months"] for f in fy] == [6, 6]
+    assert fy[0]["costs"] == pytest.approx(1800.0)  # 1,300 + 5 x 100
+    assert fy[1]["net"] == pytest.approx(1800.0)  # 6 x 400 - 6 x 100
+    assert fy[1]["cumulative_net"] == pytest.approx(2400.0)
+
+
+def write(tmp_path, text, name="s.toml"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+BASE = TINY.read_text()
+
+
+def replace(old, new):
+    assert old in BASE
+    return BASE.replace(old, new, 1)
+
+
+BAD_INPUTS = {
+    "malformed TOML": (BASE + "\n[costs\n", r":(\d+):(\d+): not valid TOML"),
+    "unknown key": (replace("annual = 1200", "anual = 1200"), "costs.recurring[0].anual: unknown key; did you mean 'annual'?"),
+    "wrong type": (replace("headcount = 100", 'headcount = "lots"'), 'segments[0].headcount: expected a number, found a string ("lots")'),
+    "negative amount": (replace("annual = 1200", "annual = -5"), "costs.recurring[0].annual: expected a number >= 0, found -5"),
+    "probability above 1": (replace('name = "staff"', 'name = "staff"\nannual_attrition = 1.5'),
+                            "segments[0].annual_attrition: expected a share between 0 and 1, found 1.5"),
+    "milestones not increasing": (replace('{ date = "2026-09", share = 0.5 }', '{ date = "2026-09", share = 0.05 }'),
+                                  "adoption.milestones[1].share"),
+    "milestones out of order": (replace('{ date = "2026-09", share = 0.5 }', '{ date = "2026-02", share = 0.5 }'),
+                                "adoption.milestones[1].date"),
+    "missing required key": (replace("discount_rate = 0.0\n", ""), "scenario.discount_rate: missing"),
+    "bad month": (replace('start = "2026-01"', 'start = "2026-13"'), "scenario.start"),
+    "one-off outside the horizon": (replace('date = "2026-01"', 'date = "2030-01"'), "costs.one_off[0].date: expected a month within the horizon"),
+    "empty file": ("", "the scenario is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS), ids=str)
+def test_bad_input_gives_one_clear_line_and_no_output(case, tmp_path):
+    text, expected = BAD_INPUTS[case]
+    scenario = write(tmp_path, text)
+    out = tmp_path / "result.json"
+    p = run("run", scenario, "--format", "json", "--output", out)
+    assert p.returncode == 1, p.stdout
+    assert p.stdout == ""
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [scenario], "no temporary or partial file may be left behind"
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1, p.stderr
+    msg = lines[0]
+    assert msg.startswith(f"credroi: error: {scenario}")
+    import re
+    assert re.search(expected, msg) or expected in msg, msg
+    if case != "empty file":
+        assert re.match(rf"credroi: error: {re.escape(str(scenario))}:\d+:\d+: ", msg), "file:line:column expected"
+    assert run("validate", scenario).returncode == 1
+
+
+def test_line_and_column_point_at_the_bad_value(tmp_path):
+    scenario = write(tmp_path, replace("annual = 1200", "annual = -5"))
+    msg = run("run", scenario).stderr
+    line_no = next(i for i, l in enumerate(scenario.read_text().splitlines(), 1) if "annual = -5" in l)
+    assert f"{scenario}:{line_no}:" in msg
+
+
+def test_missing_file(tmp_path):
+    p = run("run", tmp_path / "nope.toml")
+    assert p.returncode == 1
+    assert "nope.toml" in p.stderr and "cannot open" in p.stderr
+
+
+def test_output_over_the_input_is_refused(tmp_path):
+    scenario = write(tmp_path, BASE)
+    p = run("run", scenario, "--output", scenario)
+    assert p.returncode == 1
+    assert "refusing" in p.stderr
+    assert scenario.read_text() == BASE
+
+
+def test_output_into_a_missing_folder_fails_clearly(tmp_path):
+    p = run("run", TINY, "--output", tmp_path / "no" / "such" / "dir" / "out.txt")
+    assert p.returncode == 1
+    assert "cannot write" in p.stderr
+
+
+def test_output_file_is_complete(tmp_path):
+    out = tmp_path / "r.json"
+    run("run", TINY, "--format", "json", "--output", out, check=True)
+    assert json.loads(out.read_text())["metrics"]["npv"] == pytest.approx(2400.0)
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_unknown_format_is_a_usage_error():
+    p = run("run", TINY, "--format", "xml")
+    assert p.returncode != 0
+    assert "format" in p.stderr
