@@ -46,7 +46,9 @@ struct Adoption {
     double ceiling = 1.0;
     std::vector<Milestone> milestones;
     Quantity delay_months = 0.0;       ///< shifts the whole curve later (negative: earlier)
-    std::optional<YearMonth> launch;   ///< Bass only: when diffusion starts; default the model start
+    /// When the programme opens: no one earns before this month. Bass: diffusion
+    /// starts here (default the model start). Logistic: zero before it (default none).
+    std::optional<YearMonth> launch;
     /// Bass only: give p and q directly instead of fitting them through the milestones.
     std::optional<double> bass_p;
     std::optional<double> bass_q;

@@ -519,6 +519,7 @@ Scenario read_document(Reader& reader, const toml::table& doc) {
     // a key path, which we place in the file.
     try {
         Model check(s);
+        check.evaluate();  // some checks need the volumes the base case produces (vendor quota tiers)
     } catch (const ParameterError& e) {
         reader.fail(reader.find(e.path()), e.path(), e.message());
     } catch (const NumericError& e) {

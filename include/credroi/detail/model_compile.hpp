@@ -83,6 +83,7 @@ struct RecurringRef {
 };
 
 struct VendorRef {
+    std::string path;
     int line;
     int start, end;  // contract start offset (may be negative), last month offset
     VolumeUnit unit;
@@ -126,6 +127,7 @@ struct CompiledModel {
     std::vector<SegmentRef> segments;
     bool bass = false;
     std::optional<LogisticAdoption> logistic;
+    double launch_month = -std::numeric_limits<double>::infinity();  // logistic: zero adoption until then
     std::optional<BassAdoption> bass_curve;
     int delay = -1;
     int credentials_per_earner = -1;
@@ -226,6 +228,13 @@ inline CompiledModel compile(const Scenario& s) {
     for (const Milestone& m : a.milestones) ms.push_back({static_cast<double>(offset(m.date) + 1), m.share});
     if (a.model == AdoptionModel::logistic) {
         c.logistic = LogisticAdoption::fit(ms, a.ceiling);
+        if (a.launch) {
+            c.launch_month = static_cast<double>(offset(*a.launch));
+            for (std::size_t k = 0; k < ms.size(); ++k)
+                CREDROI_REQUIRE(ms[k].month > c.launch_month, "adoption.milestones[" + std::to_string(k) + "].date",
+                                "expected a month from the launch " << a.launch->to_string() << " on, found "
+                                                                    << a.milestones[k].date.to_string());
+        }
     } else {
         c.bass = true;
         const double launch = a.launch ? static_cast<double>(offset(*a.launch)) : 0.0;
@@ -283,7 +292,7 @@ inline CompiledModel compile(const Scenario& s) {
     for (std::size_t k = 0; k < s.costs.vendors.size(); ++k) {
         const VendorContract& v = s.costs.vendors[k];
         const std::string p = indexed("costs.vendors", k);
-        VendorRef r{0, offset(v.contract_start), v.end ? offset(*v.end) : H - 1, v.unit,
+        VendorRef r{p, 0, offset(v.contract_start), v.end ? offset(*v.end) : H - 1, v.unit,
                     [&] {
                         try {
                             return TieredPrice(v.tiers, v.pricing);
@@ -455,6 +464,7 @@ public:
             k_ = l.rate_per_month();
             ceiling_ = l.ceiling();
             shift_ = l.midpoint_month() + delay;
+            if (std::isfinite(c.launch_month)) launch_ = c.launch_month + delay;
         }
         bass_ = c.bass;
         const double reach = k_ * (horizon + 1 + shift_.abs().maxCoeff());
@@ -472,6 +482,7 @@ public:
             out = (t >= shift_).select(ceiling_ * (1.0 - term_) / (1.0 + ratio_ * term_), 0.0);
         } else {
             out = ceiling_ / (1.0 + term_);
+            if (launch_.size()) out = (t > launch_).select(out, 0.0);
         }
         if (carry_) term_ *= step_;
     }
@@ -479,7 +490,7 @@ public:
 private:
     bool bass_ = false, carry_ = true;
     double k_ = 0, ratio_ = 0, ceiling_ = 1, step_ = 1;
-    Eigen::ArrayXd shift_, term_;
+    Eigen::ArrayXd shift_, term_, launch_;
 };
 
 }  // namespace detail

@@ -144,6 +144,15 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                 st.volume += credentials;
             else
                 st.volume = st.volume.max(earners);  // seats: the most recipients active at once this contract year
+            if (const auto top = r.price.capacity(); top && st.volume.maxCoeff() > *top) {
+                // A quota plan whose top tier is bounded: the volume the scenario
+                // produces does not fit the contract, which is worth saying loudly.
+                throw ParameterError(r.path + ".tiers",
+                                     "the contract year from " + s.start.plus_months(i - since % 12).to_string() + " needs " +
+                                         describe(st.volume.maxCoeff()) + " " + to_string(r.unit) +
+                                         ", above the top tier's up_to = " + describe(*top) +
+                                         "; add a tier without up_to (or a larger one)");
+            }
             r.price.cost(st.volume, st.cost);
             line = (st.cost - st.previous_cost) * in(r.multiplier) * (1.0 - in(r.discount)) * st.escalation.value();
             st.previous_cost = st.cost;
