@@ -267,6 +267,11 @@ TEST_CASE("calendar: FiscalCalendar") {
         CHECK(cal.fiscal_quarter_label(YearMonth(2027, 9)) == "FY2027 Q4");
         CHECK(cal.fiscal_quarter_label(YearMonth(2026, 9)) == "FY2026 Q4");
         CHECK(cal.first_month(2027) == YearMonth(2026, 10));
+        // US NRC glossary, https://www.nrc.gov/reading-rm/basic-ref/glossary/fiscal-year-fy.html :
+        // "FY 2009 runs from October 1, 2008, through September 30, 2009".
+        CHECK(cal.fiscal_year(YearMonth(2008, 10)) == 2009);
+        CHECK(cal.fiscal_year(YearMonth(2009, 9)) == 2009);
+        CHECK(cal.fiscal_year(YearMonth(2009, 10)) == 2010);
     }
     SUBCASE("Australia: July start, named by end year") {
         const FiscalCalendar cal(7);

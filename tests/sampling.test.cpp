@@ -98,10 +98,10 @@ TEST_CASE("sampling: generators match the reference implementations") {
     }
     SUBCASE("unit_open is strictly inside (0, 1) and symmetric") {
         using credroi::detail::unit_open;
-        CHECK(unit_open(0) == 0x1p-53);                               // (0 + 0.5) * 2^-52
-        CHECK(unit_open(~std::uint64_t{0}) == 1.0 - 0x1p-53);         // (2^52 - 1 + 0.5) * 2^-52
+        CHECK(unit_open(0) == 0x1p-53);                        // (0 + 0.5) * 2^-52
+        CHECK(unit_open(~std::uint64_t{0}) == 1.0 - 0x1p-53);  // (2^52 - 1 + 0.5) * 2^-52
         CHECK(unit_open(~std::uint64_t{0}) < 1.0);
-        CHECK(unit_open(std::uint64_t{1} << 63) == 0.5 + 0x1p-53);    // cell 2^51, centre
+        CHECK(unit_open(std::uint64_t{1} << 63) == 0.5 + 0x1p-53);  // cell 2^51, centre
         CHECK(unit_open(0x123456789abcdef0u) == 1.0 - unit_open(~UINT64_C(0x123456789abcdef0)));
         // The brief's 53-bit form, ((x >> 11) + 0.5) * 2^-53, rounds to exactly
         // 1.0 at the top word; this is why 52 bits are used.
@@ -120,8 +120,8 @@ TEST_CASE("sampling: generators match the reference implementations") {
         CHECK(credroi::detail::bounded_uint32(g, 1) == 0u);
     }
     SUBCASE("stream keys differ in every component") {
-        using credroi::detail::StreamDomain;
         using credroi::detail::stream_key;
+        using credroi::detail::StreamDomain;
         const auto k = stream_key(1, StreamDomain::monte_carlo, 2, 3);
         CHECK(k == stream_key(1, StreamDomain::monte_carlo, 2, 3));
         CHECK(k != stream_key(0, StreamDomain::monte_carlo, 2, 3));
@@ -243,7 +243,8 @@ TEST_CASE("sampling: unscrambled Sobol' matches the published sequence and Boost
         // boost/random/sobol.hpp: "0.5, 0.5, 0.75, 0.25, 0.25, 0.75, 0.375, 0.375,
         // 0.875, 0.875", the points after the origin in Gray-code order.
         const ScrambledSobol plain(0, 2, false);
-        const double expected[][2] = {{0.0, 0.0}, {0.5, 0.5}, {0.75, 0.25}, {0.25, 0.75}, {0.375, 0.375}, {0.875, 0.875}};
+        const double expected[][2] = {{0.0, 0.0},   {0.5, 0.5},     {0.75, 0.25},
+                                      {0.25, 0.75}, {0.375, 0.375}, {0.875, 0.875}};
         for (std::uint64_t i = 0; i < 6; ++i)
             for (std::size_t d = 0; d < 2; ++d)
                 CHECK(static_cast<double>(plain.gray_point(i, d)) * 0x1p-64 == expected[i][d]);
@@ -284,7 +285,8 @@ TEST_CASE("sampling: scrambled Sobol'") {
         const Eigen::ArrayXXd whole = design.generate(0, 0, 300);
         Eigen::ArrayXXd tiled(300, 8);
         for (int b = 0; b < 3; ++b)
-            design.fill(static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(100 * b), tiled.middleRows(100 * b, 100));
+            design.fill(static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(100 * b),
+                        tiled.middleRows(100 * b, 100));
         CHECK(same_bits(whole, tiled));
         // The batch index plays no part: the point index is first_trial + r.
         CHECK(same_bits(design.generate(7, 100, 50), whole.middleRows(100, 50)));
@@ -301,7 +303,8 @@ TEST_CASE("sampling: scrambled Sobol'") {
             for (int k = 0; k <= m; ++k) {
                 std::set<std::pair<long, long>> boxes;
                 for (Eigen::Index r = 0; r < n; ++r)
-                    boxes.emplace(static_cast<long>(std::ldexp(u(r, 0), k)), static_cast<long>(std::ldexp(u(r, 1), m - k)));
+                    boxes.emplace(static_cast<long>(std::ldexp(u(r, 0), k)),
+                                  static_cast<long>(std::ldexp(u(r, 1), m - k)));
                 CHECK(boxes.size() == static_cast<std::size_t>(n));
             }
             // Every one-dimensional projection is stratified like a Latin hypercube.
@@ -348,7 +351,7 @@ TEST_CASE("sampling: uniform design preconditions") {
     const std::uint64_t top = std::numeric_limits<std::uint64_t>::max();
     CHECK_THROWS_AS(sobol.fill(0, top - 8, out), ParameterError);  // last index would be 2^64
     CHECK(path_of([&] { sobol.fill(0, top - 8, out); }) == "first_trial");
-    CHECK_NOTHROW(sobol.fill(0, top - 9, out));                    // last index 2^64 - 1
+    CHECK_NOTHROW(sobol.fill(0, top - 9, out));  // last index 2^64 - 1
 
     // More than 2^32 - 1 rows for LHS: with zero columns no memory is touched.
     const credroi::UniformDesign lhs0(Sampler::latin_hypercube, 1, 0);
@@ -436,8 +439,9 @@ TEST_CASE("sampling: correlation matrices are validated with names") {
     m = good;
     m(2, 1) = 0.15;  // asymmetric; reported at the lower entry
     CHECK(path_of([&] { credroi::validate_correlation_matrix(m, names); }) == "correlations[uptake, salary]");
-    CHECK(message_of([&] { credroi::validate_correlation_matrix(m, names); }).find("correlations[salary, uptake] = 0.1") !=
-          std::string::npos);
+    CHECK(message_of([&] {
+              credroi::validate_correlation_matrix(m, names);
+          }).find("correlations[salary, uptake] = 0.1") != std::string::npos);
     m(2, 1) = 0.1 + 1e-13;  // within 1e-12
     CHECK_NOTHROW(credroi::validate_correlation_matrix(m, names));
 
@@ -545,7 +549,8 @@ TEST_CASE("sampling: the Gaussian copula reaches the target rank correlations") 
         CHECK(!rc.repaired());
         CHECK(rc.repair_message().empty());
         CHECK(rc.dimension() == 3);
-        CHECK(rc.normal_correlation()(0, 1) == doctest::Approx(2.0 * std::sin(3.14159265358979323846 * 0.7 / 6.0)).epsilon(1e-15));
+        CHECK(rc.normal_correlation()(0, 1) ==
+              doctest::Approx(2.0 * std::sin(3.14159265358979323846 * 0.7 / 6.0)).epsilon(1e-15));
         const Eigen::MatrixXd l = rc.cholesky_factor();
         CHECK((l * l.transpose() - rc.normal_correlation()).cwiseAbs().maxCoeff() < 1e-14);
         CHECK((rc.spearman_achieved() - s).cwiseAbs().maxCoeff() < 1e-14);

@@ -364,7 +364,9 @@ public:
             partial += probabilities[k];
             cumulative_.push_back(partial / sum);
         }
-        cumulative_.back() = 1.0;  // partial == sum here, so this only documents it
+        // Summed in another order than `sum`, partial can miss it by an ulp; the
+        // last cumulative must be exactly 1 so that quantile(1) finds a value.
+        cumulative_.back() = 1.0;
         first_ = 0;
         while (probabilities_[first_] == 0.0) ++first_;  // terminates: the probabilities sum to 1
         last_ = values_.size() - 1;

@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -464,10 +465,13 @@ namespace detail {
 // interpolated linearly inside that period; 0 if it is never negative.
 template <class Flow>
 std::optional<double> payback_of(std::size_t n, Flow flow) {
-    // Neumaier-compensated running sum, so that flows that cancel exactly
-    // (-0.3, 0.1, 0.2) reach 0 rather than -5.6e-17.
+    // Neumaier-compensated running sum, and a cumulative within rounding of
+    // zero (32 ulp of the gross flows so far) counts as zero: flows that
+    // cancel in decimal, like -0.1, -0.2, +0.3, do not cancel exactly in
+    // binary and would otherwise never pay back.
     double sum = 0.0;
     double compensation = 0.0;
+    double gross = 0.0;
     bool was_negative = false;
     double previous = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
@@ -475,16 +479,19 @@ std::optional<double> payback_of(std::size_t n, Flow flow) {
         const double s = sum + f;
         compensation += std::abs(sum) >= std::abs(f) ? (sum - s) + f : (f - s) + sum;
         sum = s;
+        gross += std::abs(f);
         const double cumulative = sum + compensation;
-        if (!std::isfinite(cumulative)) {
+        if (!std::isfinite(cumulative) || !std::isfinite(gross)) {
             throw NumericError("payback: the cumulative (discounted) cash flow overflows a double at period " +
                                std::to_string(j));
         }
-        if (cumulative < 0.0) {
+        const double noise = 32.0 * std::numeric_limits<double>::epsilon() * gross;
+        if (cumulative < -noise) {
             was_negative = true;
         } else if (was_negative) {
-            // previous < 0 <= cumulative, so f = cumulative - previous > 0.
-            return static_cast<double>(j - 1) + (-previous) / (cumulative - previous);
+            // previous < -noise <= cumulative, so the period's flow
+            // cumulative - previous is positive and the fraction is in (0, 1].
+            return static_cast<double>(j - 1) + std::min(1.0, -previous / (cumulative - previous));
         }
         previous = cumulative;
     }
@@ -501,7 +508,8 @@ std::optional<double> payback_of(std::size_t n, Flow flow) {
 /// in which it happens: if j is the first index with S_j >= 0 after S has been
 /// negative, payback = (j - 1) + (-S_{j-1}) / values[j]. Later dips below zero
 /// are ignored. If S is never negative the payback is 0; if it never recovers
-/// the result is empty (never a made-up number).
+/// the result is empty (never a made-up number). A cumulative sum within
+/// rounding error of zero (32 ulp of the gross flows so far) counts as zero.
 ///
 /// {-100, 50, 50, 50} -> 2; {-100, 30, 30, 30, 30} -> 3 + 10/30.
 ///

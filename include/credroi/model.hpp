@@ -66,6 +66,18 @@ public:
         return evaluate_row(x);
     }
 
+    /// The uncertain inputs (indices into inputs()), in the order the sampler's columns take.
+    const std::vector<int>& uncertain_inputs() const noexcept { return compiled_.uncertain; }
+    /// The rank-correlation copula over some uncertain inputs; nullptr when there is none.
+    const RankCorrelation* correlation() const noexcept { return compiled_.correlation ? &*compiled_.correlation : nullptr; }
+    /// Columns of the sampler's design that correlation() couples.
+    const std::vector<Eigen::Index>& correlated_columns() const noexcept { return compiled_.correlated; }
+
+    /// Costs, benefits, budget and shortfall of fiscal year `f` for trial `t` of a batch.
+    FiscalYearTotals fiscal_year_totals(const BatchResult& b, Eigen::Index t, std::size_t f) const {
+        return detail::fiscal_year_totals(compiled_, b, t, f);
+    }
+
     /// Metrics of trial `t` of a batch.
     Metrics metrics(const BatchResult& b, Eigen::Index t) const { return detail::trial_metrics(compiled_, scenario_, b, t); }
 
@@ -115,27 +127,26 @@ inline Evaluation Model::evaluate_row(const Eigen::ArrayXXd& x) const {
     double fy_cum = 0;
     for (std::size_t f = 0; f < compiled_.fiscal_years.size(); ++f) {
         const FiscalPeriod& p = compiled_.fiscal_years[f];
+        const FiscalYearTotals totals = fiscal_year_totals(b, 0, f);
         FiscalYearResult r;
         r.label = p.label;
         r.fiscal_year = p.fiscal_year;
         r.first_month_index = p.first_month_index;
         r.month_count = p.month_count;
+        r.costs = totals.costs;
+        r.benefits = totals.benefits;
+        r.net = r.benefits - r.costs;
+        fy_cum += r.net;
+        r.cumulative_net = fy_cum;
+        r.budget = totals.budget;
+        r.shortfall = totals.shortfall;
         auto sum = [&](const std::vector<double>& v) {
             double s = 0;
             for (int i = p.first_month_index; i < p.first_month_index + p.month_count; ++i) s += v[static_cast<std::size_t>(i)];
             return s;
         };
-        r.costs = sum(e.costs);
-        r.benefits = sum(e.benefits);
-        r.net = r.benefits - r.costs;
-        fy_cum += r.net;
-        r.cumulative_net = fy_cum;
         for (const auto& l : e.cost_lines) r.costs_by_line.push_back(sum(l.monthly));
         for (const auto& l : e.benefit_lines) r.benefits_by_line.push_back(sum(l.monthly));
-        if (b.fiscal_year_budget.cols() > 0) {
-            r.budget = b.fiscal_year_budget(0, static_cast<Eigen::Index>(f));
-            r.shortfall = std::max(0.0, r.costs - *r.budget);
-        }
         e.fiscal_years.push_back(std::move(r));
     }
     e.metrics = metrics(b, 0);

@@ -72,6 +72,12 @@ struct Evaluation {
     Metrics metrics;
 };
 
+/// One fiscal year of one trial.
+struct FiscalYearTotals {
+    double costs = 0, benefits = 0;
+    std::optional<double> budget, shortfall;  ///< empty without a [budget]
+};
+
 /// A batch of trials evaluated together: arrays are trials × months (column =
 /// month), so each month's work runs across all trials at once.
 struct BatchResult {

@@ -93,9 +93,9 @@ public:
         : sampler_(sampler), seed_(seed), dimensions_(dimensions) {
         CREDROI_REQUIRE(dimensions >= 0, "dimensions", "expected >= 0, found " << dimensions);
         if (sampler == Sampler::sobol) {
-            CREDROI_REQUIRE(dimensions <= sobol_max_dimensions, "dimensions",
-                            "expected at most " << sobol_max_dimensions << " for the sobol sampler, found "
-                                                << dimensions);
+            CREDROI_REQUIRE(
+                dimensions <= sobol_max_dimensions, "dimensions",
+                "expected at most " << sobol_max_dimensions << " for the sobol sampler, found " << dimensions);
             sobol_ = detail::ScrambledSobol(seed, static_cast<std::size_t>(dimensions), true);
         }
     }
@@ -133,8 +133,8 @@ public:
         switch (sampler_) {
             case Sampler::monte_carlo:
                 for (Eigen::Index j = 0; j < dimensions_; ++j) {
-                    detail::Xoshiro256pp rng(detail::stream_key(seed_, detail::StreamDomain::monte_carlo,
-                                                                batch_index, static_cast<std::uint64_t>(j)));
+                    detail::Xoshiro256pp rng(detail::stream_key(seed_, detail::StreamDomain::monte_carlo, batch_index,
+                                                                static_cast<std::uint64_t>(j)));
                     double* p = out.col(j).data();
                     for (std::size_t r = 0; r < rows; ++r) p[r] = detail::unit_open(rng());
                 }
@@ -149,12 +149,11 @@ public:
                 }
                 break;
             case Sampler::sobol:
-                CREDROI_REQUIRE(static_cast<std::uint64_t>(rows - 1) <=
-                                    std::numeric_limits<std::uint64_t>::max() - first_trial,
-                                "first_trial",
-                                "expected first_trial + rows - 1 <= 2^64 - 1, found first_trial " << first_trial
-                                                                                                 << " and " << n
-                                                                                                 << " rows");
+                CREDROI_REQUIRE(
+                    static_cast<std::uint64_t>(rows - 1) <= std::numeric_limits<std::uint64_t>::max() - first_trial,
+                    "first_trial",
+                    "expected first_trial + rows - 1 <= 2^64 - 1, found first_trial " << first_trial << " and " << n
+                                                                                      << " rows");
                 for (Eigen::Index j = 0; j < dimensions_; ++j)
                     sobol_.fill(first_trial, static_cast<std::size_t>(j), out.col(j).data(), rows);
                 break;
@@ -439,7 +438,8 @@ inline CorrelationRepair nearest_correlation(const Eigen::Ref<const Eigen::Matri
         y.diagonal().setOnes();
         llt.compute(y);
         if (llt.info() != Eigen::Success)
-            throw NumericError("nearest_correlation: the repaired matrix has no Cholesky factor; raise eigenvalue_floor");
+            throw NumericError(
+                "nearest_correlation: the repaired matrix has no Cholesky factor; raise eigenvalue_floor");
     }
 
     CorrelationRepair result;
@@ -501,6 +501,10 @@ public:
     /// @param spearman target rank correlations, d x d
     /// @param names    one name per row for error messages, or none
     /// @param path     key of the matrix in the scenario, for error messages
+    ///
+    /// Throws ParameterError as validate_correlation_matrix (path[name_i,
+    /// name_j], path, "names"); NumericError (prefixed with path) if the
+    /// repair does not converge.
     RankCorrelation(const Eigen::MatrixXd& spearman, std::vector<std::string> names = {},
                     std::string path = "correlations", const NearestCorrelationOptions& options = {})
         : names_(std::move(names)), path_(std::move(path)) {
@@ -510,8 +514,13 @@ public:
         target_.diagonal().setOnes();
         Eigen::MatrixXd pearson(n, n);
         for (Eigen::Index j = 0; j < n; ++j)
-            for (Eigen::Index i = 0; i < n; ++i) pearson(i, j) = i == j ? 1.0 : 2.0 * std::sin(detail::sampling_pi * target_(i, j) / 6.0);
-        repair_ = repair_correlation(pearson, options);
+            for (Eigen::Index i = 0; i < n; ++i)
+                pearson(i, j) = i == j ? 1.0 : 2.0 * std::sin(detail::sampling_pi * target_(i, j) / 6.0);
+        try {
+            repair_ = repair_correlation(pearson, options);
+        } catch (const NumericError& e) {
+            throw NumericError(path_ + ": " + e.what());
+        }
         Eigen::LLT<Eigen::MatrixXd> llt(repair_.matrix);
         if (llt.info() != Eigen::Success) throw NumericError(path_ + ": the correlation matrix has no Cholesky factor");
         cholesky_ = llt.matrixL();
@@ -521,8 +530,8 @@ public:
                 const double change = std::fabs(achieved - target_(i, j));
                 if (change > max_change_spearman_) {
                     max_change_spearman_ = change;
-                    change_row_ = i;
-                    change_col_ = j;
+                    change_row_ = j;
+                    change_col_ = i;
                 }
             }
     }
@@ -542,18 +551,20 @@ public:
 
     /// Spearman matrix the copula produces: (6 / pi) asin(P_ij / 2).
     Eigen::MatrixXd spearman_achieved() const {
-        Eigen::MatrixXd s = repair_.matrix.unaryExpr([](double p) { return 6.0 / detail::sampling_pi * std::asin(0.5 * p); });
+        Eigen::MatrixXd s =
+            repair_.matrix.unaryExpr([](double p) { return 6.0 / detail::sampling_pi * std::asin(0.5 * p); });
         s.diagonal().setOnes();
         return s;
     }
-    /// Largest |achieved - target| rank correlation, and its entry (row > col).
+    /// Largest |achieved - target| rank correlation, and its entry (row < col).
     double max_abs_change_spearman() const noexcept { return max_change_spearman_; }
     std::pair<Eigen::Index, Eigen::Index> max_change_entry() const noexcept { return {change_row_, change_col_}; }
 
     /// One line for a warning when repaired(), empty otherwise, e.g.
     /// "correlations: not positive definite; replaced by the nearest
     /// correlation matrix (Higham 2002); largest change
-    /// correlations[attrition, salary] 0.9 -> 0.8713 (rank correlation)".
+    /// correlations[attrition, salary] 0.9 -> 0.5871 (rank correlation,
+    /// change 0.3129)".
     std::string repair_message() const {
         if (!repair_.repaired) return {};
         std::ostringstream os;
@@ -562,7 +573,8 @@ public:
         if (dimension() < 2) {
             os << "no off-diagonal entry changed";
         } else {
-            const double achieved = 6.0 / detail::sampling_pi * std::asin(0.5 * repair_.matrix(change_row_, change_col_));
+            const double achieved =
+                6.0 / detail::sampling_pi * std::asin(0.5 * repair_.matrix(change_row_, change_col_));
             os << "largest change " << detail::correlation_entry(path_, names_, change_row_, change_col_) << ' '
                << target_(change_row_, change_col_) << " -> " << achieved << " (rank correlation, change "
                << max_change_spearman_ << ')';
@@ -588,13 +600,15 @@ public:
         CREDROI_REQUIRE(static_cast<Eigen::Index>(columns.size()) == d, "columns",
                         "expected " << d << " column indices (one per correlated input), found " << columns.size());
         for (std::size_t k = 0; k < columns.size(); ++k) {
-            CREDROI_REQUIRE(columns[k] >= 0 && columns[k] < u.cols(), "columns",
-                            "expected indices in [0, " << u.cols() << "), found " << columns[k] << " at position " << k);
+            CREDROI_REQUIRE(
+                columns[k] >= 0 && columns[k] < u.cols(), "columns",
+                "expected indices in [0, " << u.cols() << "), found " << columns[k] << " at position " << k);
             for (std::size_t m = 0; m < k; ++m)
                 CREDROI_REQUIRE(columns[m] != columns[k], "columns",
                                 "expected distinct indices, found " << columns[k] << " twice");
         }
-        apply_impl(u, [&columns](Eigen::Index k) { return columns[static_cast<std::size_t>(k)]; }, d);
+        const auto column_of = [&columns](Eigen::Index k) { return columns[static_cast<std::size_t>(k)]; };
+        apply_impl(u, column_of, d);
     }
 
 private:
@@ -635,8 +649,8 @@ private:
     CorrelationRepair repair_;
     Eigen::MatrixXd cholesky_;
     double max_change_spearman_ = 0.0;
-    Eigen::Index change_row_ = 1;
-    Eigen::Index change_col_ = 0;
+    Eigen::Index change_row_ = 0;
+    Eigen::Index change_col_ = 1;
 };
 
 }  // namespace credroi

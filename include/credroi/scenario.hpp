@@ -8,6 +8,7 @@
 // the model's structure (dates, tier bounds, cycle lengths) are plain values.
 #include <credroi/adoption.hpp>
 #include <credroi/calendar.hpp>
+#include <credroi/distributions.hpp>
 #include <credroi/pricing.hpp>
 
 #include <map>
@@ -17,12 +18,37 @@
 
 namespace credroi {
 
-/// A number of the scenario that may be uncertain. Converts from double, so
-/// `cost.annual = 12000;` reads naturally.
+/// The base-case value of a distribution when none is given: the most likely
+/// value (mode) of a triangular or PERT estimate, the median otherwise.
+inline double default_base(const Distribution& d) {
+    if (const auto* t = d.get_if<Triangular>()) return t->mode();
+    if (const auto* p = d.get_if<Pert>()) return p->mode();
+    return median(d);
+}
+
+/// A number of the scenario that may be uncertain: the base-case value and,
+/// for the Monte Carlo engine, an optional distribution. Converts from double
+/// and from any distribution, so `cost.annual = 12000;` and
+/// `cost.annual = credroi::Pert(10000, 12000, 18000);` both read naturally.
 struct Quantity {
-    double value = 0.0;  ///< base-case value
+    double value = 0.0;                       ///< base-case value
+    std::optional<Distribution> distribution; ///< empty: the value is fixed
+
     Quantity() = default;
     Quantity(double v) : value(v) {}  // NOLINT(google-explicit-constructor): a plain number is a fixed quantity
+    template <class D, class = std::enable_if_t<detail::is_concrete_distribution<std::decay_t<D>>>>
+    Quantity(D&& d) : Quantity(Distribution(std::forward<D>(d))) {}  // NOLINT(google-explicit-constructor)
+    Quantity(Distribution d) : value(default_base(d)), distribution(std::move(d)) {}  // NOLINT(google-explicit-constructor)
+    Quantity(Distribution d, double base) : value(base), distribution(std::move(d)) {}
+
+    bool uncertain() const noexcept { return distribution.has_value() && !distribution->holds<Fixed>(); }
+};
+
+/// A rank (Spearman) correlation between two uncertain inputs, named by their key paths.
+struct InputCorrelation {
+    std::string first;
+    std::string second;
+    double rank = 0.0;
 };
 
 /// A group of people the programme reaches: employees, learners, members, partners.
@@ -239,6 +265,7 @@ struct Scenario {
     Costs costs;
     Benefits benefits;
     std::optional<Budget> budget;
+    std::vector<InputCorrelation> correlations;
     Stakeholders stakeholders;
 };
 

@@ -4,6 +4,8 @@
 // metrics. Not part of the public API.
 #include <credroi/adoption.hpp>
 #include <credroi/calendar.hpp>
+#include <credroi/distributions.hpp>
+#include <credroi/sampling.hpp>
 #include <credroi/error.hpp>
 #include <credroi/finance.hpp>
 #include <credroi/pricing.hpp>
@@ -33,6 +35,8 @@ struct Input {
     std::string path;
     double base = 0.0;
     Domain domain = Domain::any;
+    std::optional<Distribution> distribution;  ///< set for uncertain inputs only
+    bool uncertain() const noexcept { return distribution.has_value(); }
 };
 
 namespace detail {
@@ -139,6 +143,9 @@ struct CompiledModel {
     int contingency = -1, contingency_line = -1;
     std::vector<BenefitRef> benefits;
     std::optional<BudgetRef> budget;
+    std::vector<int> uncertain;                 // input indices, in the order of the design's columns
+    std::vector<Eigen::Index> correlated;       // design columns that the copula couples
+    std::optional<RankCorrelation> correlation; // over `correlated`
 };
 
 
@@ -149,8 +156,30 @@ public:
     explicit InputRegistry(std::vector<Input>& inputs) : inputs_(inputs) {}
     int add(const std::string& path, const Quantity& q, Domain d) {
         check_domain(path, q.value, d);
-        inputs_.push_back(Input{path, q.value, d});
+        Input in{path, q.value, d, std::nullopt};
+        if (q.uncertain()) {
+            check_support(path, *q.distribution, d);
+            in.distribution = q.distribution;
+        }
+        inputs_.push_back(std::move(in));
         return static_cast<int>(inputs_.size()) - 1;
+    }
+
+    /// Every value a distribution can take must be allowed, not just its base:
+    /// a normal headcount would otherwise go negative in some trials.
+    static void check_support(const std::string& path, const Distribution& dist, Domain d) {
+        const auto [lo, hi] = support(dist);
+        bool ok = true;
+        switch (d) {
+            case Domain::non_negative: ok = lo >= 0; break;
+            case Domain::positive: ok = lo > 0; break;
+            case Domain::share: ok = lo >= 0 && hi <= 1; break;
+            case Domain::above_minus_one: ok = lo > -1; break;
+            case Domain::any: ok = true; break;
+        }
+        CREDROI_REQUIRE(ok, path, "expected " << domain_text(d) << " in every trial, but " << describe(dist)
+                                              << " ranges from " << describe(lo) << " to " << describe(hi)
+                                              << "; narrow or truncate it");
     }
 
 private:
@@ -443,6 +472,52 @@ inline CompiledModel compile(const Scenario& s) {
         CREDROI_REQUIRE(g.annual || !g.by_fiscal_year.empty(), "budget.annual",
                         "expected budget.annual or budget.by_fiscal_year (or no [budget] table), found neither");
         c.budget = std::move(r);
+    }
+
+    // ---- uncertainty: which inputs are sampled, and how they are coupled
+    for (std::size_t k = 0; k < c.inputs.size(); ++k)
+        if (c.inputs[k].uncertain()) c.uncertain.push_back(static_cast<int>(k));
+    if (!s.correlations.empty()) {
+        auto column_of = [&](const std::string& path, const std::string& where) {
+            std::string known;
+            for (std::size_t j = 0; j < c.uncertain.size(); ++j) {
+                const Input& in = c.inputs[static_cast<std::size_t>(c.uncertain[j])];
+                if (in.path == path) return static_cast<Eigen::Index>(j);
+                known += (j ? ", " : "") + in.path;
+            }
+            for (const Input& in : c.inputs)
+                if (in.path == path)
+                    throw ParameterError(where, "'" + path + "' is a fixed number; only uncertain inputs can be correlated");
+            throw ParameterError(where, "no uncertain input '" + path + "'" +
+                                            (known.empty() ? std::string("; the scenario has none") : "; uncertain inputs are: " + known));
+        };
+        std::vector<std::pair<Eigen::Index, Eigen::Index>> pairs;
+        for (std::size_t k = 0; k < s.correlations.size(); ++k) {
+            const InputCorrelation& r = s.correlations[k];
+            const std::string p = indexed("correlations", k);
+            const Eigen::Index first_col = column_of(r.first, p + ".inputs");
+            const Eigen::Index b2 = column_of(r.second, p + ".inputs");
+            CREDROI_REQUIRE(first_col != b2, p + ".inputs", "expected two different inputs, found '" << r.first << "' twice");
+            CREDROI_REQUIRE(std::isfinite(r.rank) && r.rank >= -1 && r.rank <= 1, p + ".rank",
+                            "expected a rank correlation from -1 to 1, found " << describe(r.rank));
+            for (std::size_t m = 0; m < pairs.size(); ++m)
+                CREDROI_REQUIRE(!((pairs[m].first == first_col && pairs[m].second == b2) ||
+                                  (pairs[m].first == b2 && pairs[m].second == first_col)),
+                                p + ".inputs", "this pair is already correlated in correlations[" << m << "]");
+            pairs.emplace_back(first_col, b2);
+            for (Eigen::Index col : {first_col, b2})
+                if (std::find(c.correlated.begin(), c.correlated.end(), col) == c.correlated.end()) c.correlated.push_back(col);
+        }
+        const auto n = static_cast<Eigen::Index>(c.correlated.size());
+        Eigen::MatrixXd m = Eigen::MatrixXd::Identity(n, n);
+        std::vector<std::string> names;
+        for (Eigen::Index col : c.correlated) names.push_back(c.inputs[static_cast<std::size_t>(c.uncertain[static_cast<std::size_t>(col)])].path);
+        for (std::size_t k = 0; k < pairs.size(); ++k) {
+            const auto i = std::find(c.correlated.begin(), c.correlated.end(), pairs[k].first) - c.correlated.begin();
+            const auto j = std::find(c.correlated.begin(), c.correlated.end(), pairs[k].second) - c.correlated.begin();
+            m(i, j) = m(j, i) = s.correlations[k].rank;
+        }
+        c.correlation.emplace(m, names, "correlations");
     }
     return c;
 }

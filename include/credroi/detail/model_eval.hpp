@@ -262,6 +262,18 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     }
 }
 
+inline FiscalYearTotals fiscal_year_totals(const CompiledModel& c, const BatchResult& b, Eigen::Index t, std::size_t f) {
+    const FiscalPeriod& p = c.fiscal_years[f];
+    FiscalYearTotals y;
+    y.costs = b.costs.row(t).segment(p.first_month_index, p.month_count).sum();
+    y.benefits = b.benefits.row(t).segment(p.first_month_index, p.month_count).sum();
+    if (b.fiscal_year_budget.cols() > 0) {
+        y.budget = b.fiscal_year_budget(t, static_cast<Eigen::Index>(f));
+        y.shortfall = std::max(0.0, y.costs - *y.budget);
+    }
+    return y;
+}
+
 inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const BatchResult& b, Eigen::Index t) {
     const int H = s.horizon_months;
     Metrics m;
@@ -314,11 +326,8 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
     m.discounted_payback_months = discounted_payback_period(monthly_rate, timed);
     if (m.total_credentials > 0) m.cost_per_credential = m.total_costs / m.total_credentials;
     if (m.peak_earners > 0) m.cost_per_earner = m.total_costs / m.peak_earners;
-    for (Eigen::Index f = 0; f < b.fiscal_year_budget.cols(); ++f) {
-        const FiscalPeriod& p = c.fiscal_years[static_cast<std::size_t>(f)];
-        const double spend = b.costs.row(t).segment(p.first_month_index, p.month_count).sum();
-        m.total_shortfall += std::max(0.0, spend - b.fiscal_year_budget(t, f));
-    }
+    if (b.fiscal_year_budget.cols() > 0)
+        for (std::size_t f = 0; f < c.fiscal_years.size(); ++f) m.total_shortfall += *fiscal_year_totals(c, b, t, f).shortfall;
     return m;
 }
 

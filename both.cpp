@@ -1,0 +1,4 @@
+#include <credroi/sampling.hpp>
+#include <credroi/distributions.hpp>
+#include <credroi/simulation.hpp>
+int main() { return 0; }

@@ -1,0 +1,125 @@
+#pragma once
+// A mergeable quantile sketch with bounded relative error, for summaries whose
+// memory must not grow with the number of trials.
+//
+// A value's bucket is its sign and the top bits of the IEEE-754 pattern of |x|
+// (exponent and the first `mantissa_bits` of the mantissa): monotone in |x|, a
+// shift to compute, and every bucket spans a relative width of at most
+// 2^-mantissa_bits. Counts are integers, so merging is exact and independent
+// of order: the same trials give the same sketch whatever the thread count.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace credroi::detail {
+
+template <class Count = std::uint64_t>
+class QuantileSketch {
+public:
+    explicit QuantileSketch(int mantissa_bits = 12) : shift_(52 - mantissa_bits) {}
+
+    void add(double x) {
+        if (!(x == x)) return;  // NaN: the caller counts missing values itself
+        ++total_;
+        if (x == 0.0) {
+            ++zeros_;
+            return;
+        }
+        (x > 0 ? positive_ : negative_).add(key(std::fabs(x)));
+    }
+
+    void merge(const QuantileSketch& o) {
+        total_ += o.total_;
+        zeros_ += o.zeros_;
+        positive_.merge(o.positive_);
+        negative_.merge(o.negative_);
+    }
+
+    std::uint64_t count() const noexcept { return total_; }
+
+    /// The value at probability p (linear rank p (n - 1), as NumPy's default),
+    /// within a relative error of 2^-(mantissa_bits+1) of an order statistic.
+    double quantile(double p) const {
+        if (total_ == 0) return std::nan("");
+        const double rank = std::clamp(p, 0.0, 1.0) * static_cast<double>(total_ - 1);
+        const auto lo = static_cast<std::uint64_t>(std::floor(rank));
+        const auto hi = std::min<std::uint64_t>(lo + 1, total_ - 1);
+        const double a = at_rank(lo), b = at_rank(hi);
+        return a + (b - a) * (rank - static_cast<double>(lo));
+    }
+
+private:
+    struct Side {
+        std::int64_t first = 0;
+        std::vector<Count> counts;
+        void add(std::int64_t k) {
+            if (counts.empty()) {
+                first = k;
+                counts.assign(1, 0);
+            } else if (k < first) {
+                counts.insert(counts.begin(), static_cast<std::size_t>(first - k), 0);
+                first = k;
+            } else if (k >= first + static_cast<std::int64_t>(counts.size())) {
+                counts.resize(static_cast<std::size_t>(k - first + 1), 0);
+            }
+            ++counts[static_cast<std::size_t>(k - first)];
+        }
+        void merge(const Side& o) {
+            if (o.counts.empty()) return;
+            const std::int64_t o_last = o.first + static_cast<std::int64_t>(o.counts.size()) - 1;
+            if (counts.empty()) {
+                *this = o;
+                return;
+            }
+            const std::int64_t last = first + static_cast<std::int64_t>(counts.size()) - 1;
+            const std::int64_t new_first = std::min(first, o.first), new_last = std::max(last, o_last);
+            if (new_first < first) counts.insert(counts.begin(), static_cast<std::size_t>(first - new_first), 0);
+            first = new_first;
+            counts.resize(static_cast<std::size_t>(new_last - new_first + 1), 0);
+            for (std::size_t i = 0; i < o.counts.size(); ++i)
+                counts[static_cast<std::size_t>(o.first - first) + i] += o.counts[i];
+        }
+    };
+
+    std::int64_t key(double magnitude) const {
+        std::uint64_t bits;
+        std::memcpy(&bits, &magnitude, sizeof bits);
+        return static_cast<std::int64_t>(bits >> shift_);
+    }
+    double centre(std::int64_t k) const {
+        const std::uint64_t lo_bits = static_cast<std::uint64_t>(k) << shift_;
+        const std::uint64_t hi_bits = static_cast<std::uint64_t>(k + 1) << shift_;
+        double lo, hi;
+        std::memcpy(&lo, &lo_bits, sizeof lo);
+        std::memcpy(&hi, &hi_bits, sizeof hi);
+        if (!std::isfinite(hi)) return lo;
+        return 0.5 * (lo + hi);
+    }
+
+    /// The value of the r-th smallest (0-based) item's bucket.
+    double at_rank(std::uint64_t r) const {
+        // negative values: the largest magnitude is the smallest value
+        for (std::size_t i = negative_.counts.size(); i-- > 0;) {
+            const Count c = negative_.counts[i];
+            if (r < c) return -centre(negative_.first + static_cast<std::int64_t>(i));
+            r -= c;
+        }
+        if (r < zeros_) return 0.0;
+        r -= zeros_;
+        for (std::size_t i = 0; i < positive_.counts.size(); ++i) {
+            const Count c = positive_.counts[i];
+            if (r < c) return centre(positive_.first + static_cast<std::int64_t>(i));
+            r -= c;
+        }
+        return centre(positive_.first + static_cast<std::int64_t>(positive_.counts.size()) - 1);
+    }
+
+    int shift_;
+    std::uint64_t total_ = 0;
+    std::uint64_t zeros_ = 0;
+    Side positive_, negative_;
+};
+
+}  // namespace credroi::detail

@@ -1,0 +1,480 @@
+#include <credroi/finance.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+using credroi::Date;
+using credroi::IrrResult;
+using credroi::IrrStatus;
+using credroi::NumericError;
+using credroi::ParameterError;
+using doctest::Approx;
+
+// Reference values used below, each re-computed independently with mpmath
+// (40 significant digits: polynomial roots, or bisection) before being asserted:
+// - numpy-financial, numpy_financial/tests/test_financial.py
+//   (https://github.com/numpy/numpy-financial): test_npv, test_mirr,
+//   TestIrr.test_basic_values, test_trailing_zeros, test_numpy_gh_6744, test_gh_15,
+//   test_npv_irr_congruence.
+// - Microsoft Support Excel function pages (support.microsoft.com, "IRR function",
+//   "NPV function", "XNPV function", "XIRR function", "MIRR function"), worked examples.
+
+namespace {
+
+const double not_a_number = std::numeric_limits<double>::quiet_NaN();
+const double infinity = std::numeric_limits<double>::infinity();
+
+template <class F>
+std::string error_path(F f) {
+    try {
+        f();
+    } catch (const ParameterError& e) {
+        return e.path();
+    }
+    return "";
+}
+
+// The dates of Microsoft's XNPV/XIRR examples.
+std::vector<Date> excel_dates() {
+    return {Date(2008, 1, 1), Date(2008, 3, 1), Date(2008, 10, 30), Date(2009, 2, 15), Date(2009, 4, 1)};
+}
+const std::vector<double> excel_dated_values{-10000, 2750, 4250, 3250, 2750};
+
+}  // namespace
+
+TEST_CASE("finance: rate conversion") {
+    SUBCASE("monthly from annual") {
+        // 1.1^(1/12) - 1 = 0.0079741404289037 (mpmath).
+        CHECK(credroi::monthly_rate_from_annual(0.1) == Approx(0.0079741404289037411).epsilon(1e-14));
+        CHECK(credroi::monthly_rate_from_annual(0.0) == 0.0);
+        // 0.5^(1/12) - 1: halving over a year.
+        CHECK(credroi::monthly_rate_from_annual(-0.5) == Approx(std::pow(0.5, 1.0 / 12.0) - 1.0).epsilon(1e-14));
+    }
+    SUBCASE("annual from monthly") {
+        // 1.01^12 - 1 = 0.12682503013196972 (mpmath).
+        CHECK(credroi::annual_rate_from_monthly(0.01) == Approx(0.12682503013196972).epsilon(1e-14));
+        CHECK(credroi::annual_rate_from_monthly(0.0) == 0.0);
+    }
+    SUBCASE("round trip keeps tiny rates exact") {
+        for (const double r : {1e-12, 0.03, 0.25, -0.2, 3.0}) {
+            CAPTURE(r);
+            CHECK(credroi::annual_rate_from_monthly(credroi::monthly_rate_from_annual(r)) == Approx(r).epsilon(1e-13));
+        }
+    }
+    SUBCASE("domain") {
+        CHECK_THROWS_AS(credroi::monthly_rate_from_annual(-1.0), ParameterError);
+        CHECK(error_path([] { credroi::monthly_rate_from_annual(-1.5); }) == "annual_rate");
+        CHECK(error_path([] { credroi::monthly_rate_from_annual(not_a_number); }) == "annual_rate");
+        CHECK(error_path([] { credroi::monthly_rate_from_annual(infinity); }) == "annual_rate");
+        CHECK(error_path([] { credroi::annual_rate_from_monthly(-1.0); }) == "monthly_rate");
+        CHECK(error_path([] { credroi::annual_rate_from_monthly(not_a_number); }) == "monthly_rate");
+        CHECK_THROWS_AS(credroi::annual_rate_from_monthly(1e30), NumericError);  // (1e30)^12 overflows
+    }
+}
+
+TEST_CASE("finance: npv (values[0] at t = 0, not discounted)") {
+    SUBCASE("hand-checked") {
+        CHECK(credroi::npv(0.1, {-100.0, 110.0}) == Approx(0.0).epsilon(1e-12));       // -100 + 110/1.1
+        CHECK(credroi::npv(0.1, {-100.0, 0.0, 121.0}) == Approx(0.0).epsilon(1e-12));  // -100 + 121/1.21
+        CHECK(credroi::npv(0.0, {1.0, 2.0, 3.0}) == 6.0);
+        CHECK(credroi::npv(1.0, {8.0, 8.0, 8.0}) == 14.0);  // 8 + 8/2 + 8/4
+        CHECK(credroi::npv(0.5, {-3.0}) == -3.0);           // t = 0 is never discounted
+        CHECK(credroi::npv(0.1, std::vector<double>{}) == 0.0);
+    }
+    SUBCASE("numpy-financial test_npv") {
+        // npf.npv(0.05, [-15000, 1500, 2500, 3500, 4500, 6000]) = 122.894854950942692 (Decimal test).
+        CHECK(credroi::npv(0.05, {-15000, 1500, 2500, 3500, 4500, 6000}) ==
+              Approx(122.894854950942692).epsilon(1e-13));
+    }
+    SUBCASE("Excel NPV example: Excel discounts its first value, so prepend a 0") {
+        // Microsoft Support, NPV function: rate 10 %, initial cost -10000 one
+        // year from today, then 3000, 4200, 6800 -> $1,188.44
+        // (mpmath: 1188.44341233522).
+        CHECK(credroi::npv(0.1, {0.0, -10000, 3000, 4200, 6800}) == Approx(1188.44341233522).epsilon(1e-13));
+        // Without the leading 0 the result is one period less discounted: 1188.44 * 1.1.
+        CHECK(credroi::npv(0.1, {-10000, 3000, 4200, 6800}) == Approx(1188.44341233522 * 1.1).epsilon(1e-13));
+    }
+    SUBCASE("pointer overload matches") {
+        const std::vector<double> v{-15000, 1500, 2500, 3500, 4500, 6000};
+        CHECK(credroi::npv(0.05, v.data(), v.size()) == credroi::npv(0.05, v));
+        CHECK(credroi::npv(0.05, v.data(), 1) == -15000.0);
+    }
+    SUBCASE("preconditions") {
+        CHECK_THROWS_AS(credroi::npv(-1.0, {1.0, 2.0}), ParameterError);
+        CHECK(error_path([] { credroi::npv(-2.0, {1.0}); }) == "rate");
+        CHECK(error_path([] { credroi::npv(not_a_number, {1.0}); }) == "rate");
+        CHECK(error_path([] { credroi::npv(infinity, {1.0}); }) == "rate");
+        CHECK(error_path([] { credroi::npv(0.1, {1.0, not_a_number, 2.0}); }) == "values[1]");
+        CHECK(error_path([] { credroi::npv(0.1, {1.0, 2.0, -infinity}); }) == "values[2]");
+        // Rate just above -1: (1e9)^60 overflows a double.
+        std::vector<double> far(61, 0.0);
+        far[60] = 1.0;
+        CHECK_THROWS_AS(credroi::npv(-1.0 + 1e-9, far), NumericError);
+    }
+}
+
+TEST_CASE("finance: irr published values") {
+    SUBCASE("numpy-financial TestIrr.test_basic_values (single root)") {
+        // npf asserts these to 2 decimals; the full values are mpmath roots.
+        struct Case {
+            std::vector<double> values;
+            double rate;
+        };
+        const std::vector<Case> cases{
+            {{-150000, 15000, 25000, 35000, 45000, 60000}, 0.0524328888594141},  // npf: 0.0524
+            {{-100, 0, 0, 74}, -0.0954958303489725},                             // npf: -0.0955
+            {{-100, 39, 59, 55, 20}, 0.280948421159961},                         // npf: 0.28095
+            {{-100, 100, 0, 7}, 0.0620584856299295},                             // npf: 0.06206
+        };
+        for (const auto& c : cases) {
+            const IrrResult r = credroi::irr(c.values);
+            CAPTURE(c.rate);
+            CHECK(r.status == IrrStatus::ok);
+            CHECK(r.sign_changes == 1);
+            REQUIRE(r.rate.has_value());
+            CHECK(*r.rate == Approx(c.rate).epsilon(1e-12));
+            CHECK(r.all_rates.size() == 1);
+        }
+    }
+    SUBCASE("numpy-financial cases with several IRRs pick the one nearest the guess") {
+        // [-100, 100, 0, -7]: IRRs -0.678894373632387 and -0.0832996661849327 (npf: -0.0833).
+        const IrrResult a = credroi::irr({-100, 100, 0, -7});
+        CHECK(a.status == IrrStatus::multiple_roots);
+        CHECK(a.sign_changes == 2);
+        REQUIRE(a.all_rates.size() == 2);
+        CHECK(a.all_rates[0] == Approx(-0.678894373632387).epsilon(1e-12));
+        CHECK(a.all_rates[1] == Approx(-0.0832996661849327).epsilon(1e-12));
+        REQUIRE(a);
+        CHECK(*a.rate == Approx(-0.0832996661849327).epsilon(1e-12));
+        CHECK(*credroi::irr({-100, 100, 0, -7}, -0.5).rate == Approx(-0.678894373632387).epsilon(1e-12));
+
+        // [-5, 10.5, 1, -8, 1]: IRRs -0.870201247484741, 0.0885983385277553,
+        // 0.709559527686184 (npf: 0.0886).
+        const IrrResult b = credroi::irr({-5, 10.5, 1, -8, 1});
+        CHECK(b.status == IrrStatus::multiple_roots);
+        CHECK(b.sign_changes == 3);
+        REQUIRE(b.all_rates.size() == 3);
+        CHECK(b.all_rates[0] == Approx(-0.870201247484741).epsilon(1e-12));
+        CHECK(b.all_rates[1] == Approx(0.0885983385277553).epsilon(1e-12));
+        CHECK(b.all_rates[2] == Approx(0.709559527686184).epsilon(1e-12));
+        CHECK(*b.rate == Approx(0.0885983385277553).epsilon(1e-12));
+        CHECK(*credroi::irr({-5, 10.5, 1, -8, 1}, 1.0).rate == Approx(0.709559527686184).epsilon(1e-12));
+
+        // test_trailing_zeros: trailing zeros change nothing.
+        const IrrResult c = credroi::irr({-5, 10.5, 1, -8, 1, 0, 0, 0});
+        CHECK(c.status == IrrStatus::multiple_roots);
+        CHECK(*c.rate == Approx(0.0885983385277553).epsilon(1e-12));
+    }
+    SUBCASE("numpy-financial test_gh_15: IRR next to -1") {
+        // npf: desired -0.9999999990596069 (rtol 1e-9); mpmath bisection:
+        // 1 + r = 9.4039311968678459e-10.
+        const std::vector<double> v{-3000.0, 2.3926932267015667e-07, 4.1672087103345505e-16,
+                                    5.3965110036378706e-25, 5.1962551071806174e-34, 3.7202955645436402e-43,
+                                    1.9804961711632469e-52, 7.8393517651814181e-62, 2.3072565113911438e-71,
+                                    5.0491839233308912e-81, 8.2159177668499263e-91, 9.9403244366963527e-101,
+                                    8.942410813633967e-111, 5.9816122646481191e-121, 2.9750309031844241e-131,
+                                    1.1002067043497954e-141, 3.0252876563518021e-152, 6.1854121948207909e-163,
+                                    9.4032980015353301e-174, 1.0629218520017728e-184, 8.9337141847171845e-196,
+                                    5.5830607698467935e-207, 2.5943122036622652e-218, 8.9635842466507006e-230,
+                                    2.3027710094332358e-241, 4.3987510596745562e-253, 6.2476630372575209e-265,
+                                    6.598046841695288e-277, 5.1811095266842017e-289, 3.0250999925830644e-301,
+                                    1.3133070599585015e-313};
+        const IrrResult r = credroi::irr(v);
+        CHECK(r.status == IrrStatus::ok);
+        REQUIRE(r.rate.has_value());
+        CHECK(*r.rate == Approx(-0.9999999990596069).epsilon(1e-15));
+        CHECK(1.0 + *r.rate == Approx(9.4039311968678459e-10).epsilon(1e-6));
+    }
+    SUBCASE("numpy-financial test_npv_irr_congruence") {
+        // IRR 0.105822598408902 (mpmath); npf asserts |npv(irr)| <= 1e-10.
+        const std::vector<double> v{-40000, 5000, 8000, 12000, 30000};
+        const IrrResult r = credroi::irr(v);
+        REQUIRE(r);
+        CHECK(*r.rate == Approx(0.105822598408902).epsilon(1e-12));
+        CHECK(std::abs(credroi::npv(*r.rate, v)) <= 1e-10);
+    }
+    SUBCASE("Excel IRR examples") {
+        // Microsoft Support, IRR function: -70000, 12000, 15000, 18000, 21000, 26000.
+        // Five years: 8.7 % on the page (mpmath 0.0866309480365316);
+        // four years: -2.1 % (mpmath -0.021244848273411);
+        // two years, guess -10 %: -44.4 % (mpmath -0.443506941334741).
+        CHECK(*credroi::irr({-70000, 12000, 15000, 18000, 21000, 26000}).rate ==
+              Approx(0.0866309480365316).epsilon(1e-12));
+        CHECK(*credroi::irr({-70000, 12000, 15000, 18000, 21000}).rate == Approx(-0.021244848273411).epsilon(1e-12));
+        CHECK(*credroi::irr({-70000, 12000, 15000}, -0.1).rate == Approx(-0.443506941334741).epsilon(1e-12));
+    }
+}
+
+TEST_CASE("finance: irr statuses and edge cases") {
+    SUBCASE("hand-checked single roots") {
+        CHECK(*credroi::irr({-100, 110}).rate == Approx(0.1).epsilon(1e-14));       // 110/100 - 1
+        CHECK(*credroi::irr({-100, 0, 121}).rate == Approx(0.1).epsilon(1e-14));    // sqrt(1.21) - 1
+        CHECK(*credroi::irr({100, -110}).rate == Approx(0.1).epsilon(1e-14));       // sign of flows irrelevant
+        CHECK(*credroi::irr({-100, 50}).rate == Approx(-0.5).epsilon(1e-14));       // losing money
+        CHECK(*credroi::irr({0, 0, -100, 110, 0}).rate == Approx(0.1).epsilon(1e-14));  // leading/trailing zeros
+        const IrrResult zero = credroi::irr({-100, 100});
+        CHECK(zero.status == IrrStatus::ok);
+        CHECK(*zero.rate == 0.0);  // exact on the grid point r = 0
+    }
+    SUBCASE("no sign change: no IRR, no number") {
+        // numpy-financial test_numpy_gh_6744: irr([-1, -2, -3]) is NaN there.
+        for (const std::vector<double>& v : std::vector<std::vector<double>>{
+                 {-1, -2, -3}, {1, 2, 3}, {0, 0, 0}, {}, {-100}, {-100, 0, 0}, {0, 5, 0, 7}}) {
+            const IrrResult r = credroi::irr(v);
+            CHECK(r.status == IrrStatus::no_sign_change);
+            CHECK_FALSE(r.rate.has_value());
+            CHECK_FALSE(static_cast<bool>(r));
+            CHECK(r.all_rates.empty());
+            CHECK(r.sign_changes == 0);
+        }
+    }
+    SUBCASE("sign changes but no root") {
+        // -100 + 50x - 100x^2 (x = 1/(1+r)) has discriminant 2500 - 40000 < 0: NPV < 0 at every rate.
+        const IrrResult r = credroi::irr({-100, 50, -100});
+        CHECK(r.status == IrrStatus::no_root_found);
+        CHECK(r.sign_changes == 2);
+        CHECK_FALSE(r);
+        CHECK(r.all_rates.empty());
+    }
+    SUBCASE("root outside the searched range is not made up") {
+        // 1 + r = 1e-13 and 1e13, beyond [1e-12, 1e12].
+        CHECK(credroi::irr({-1, 1e-13}).status == IrrStatus::no_root_found);
+        CHECK(credroi::irr({-1e-13, 1}).status == IrrStatus::no_root_found);
+        // Just inside the range they are found.
+        CHECK(*credroi::irr({-1, 1e-11}).rate == Approx(-1.0 + 1e-11).epsilon(1e-15));
+        CHECK(*credroi::irr({-1e-11, 1}).rate == Approx(1e11 - 1.0).epsilon(1e-12));
+    }
+    SUBCASE("two IRRs by construction") {
+        // -100 y^2 + 230 y - 132 = 0 at y = 1.1 and 1.2 (y = 1 + r): -121 + 253 - 132 = 0, -144 + 276 - 132 = 0.
+        const IrrResult r = credroi::irr({-100, 230, -132});
+        CHECK(r.status == IrrStatus::multiple_roots);
+        CHECK(r.sign_changes == 2);
+        REQUIRE(r.all_rates.size() == 2);
+        CHECK(r.all_rates[0] == Approx(0.1).epsilon(1e-13));
+        CHECK(r.all_rates[1] == Approx(0.2).epsilon(1e-13));
+        CHECK(*r.rate == Approx(0.1).epsilon(1e-13));                               // guess 0.1
+        CHECK(*credroi::irr({-100, 230, -132}, 0.16).rate == Approx(0.2).epsilon(1e-13));  // nearer 0.2
+    }
+    SUBCASE("double root on the grid") {
+        // 1 - 2x + x^2 = (1 - x)^2: the only IRR is 0 (touching, not crossing).
+        const IrrResult r = credroi::irr({1, -2, 1});
+        CHECK(r.status == IrrStatus::ok);
+        CHECK(*r.rate == 0.0);
+    }
+    SUBCASE("many sign changes, one root: full scan") {
+        // 5 sign changes; mpmath polynomial roots: the only real IRR is 0.185824916738103.
+        const IrrResult r = credroi::irr({-100, 60, -10, 60, -10, 60});
+        CHECK(r.sign_changes == 5);
+        CHECK(r.status == IrrStatus::ok);
+        CHECK(*r.rate == Approx(0.185824916738103).epsilon(1e-12));
+    }
+    SUBCASE("15 years of monthly flows") {
+        // Annuity: -50000, then 1000 a month for 180 months: monthly IRR 0.0193667970160083 (mpmath).
+        std::vector<double> v(181, 1000.0);
+        v[0] = -50000.0;
+        const IrrResult a = credroi::irr(v);
+        CHECK(a.status == IrrStatus::ok);
+        CHECK(*a.rate == Approx(0.0193667970160083).epsilon(1e-12));
+        // A -20000 audit every 36th month instead of the 1500 income: 10 sign
+        // changes and two IRRs, -0.0630851247896023 and 0.0214848859946986
+        // (mpmath bisection on a fine grid).
+        std::vector<double> w(181);
+        w[0] = -50000.0;
+        for (std::size_t t = 1; t <= 180; ++t) w[t] = t % 36 == 0 ? -20000.0 : 1500.0;
+        const IrrResult b = credroi::irr(w);
+        CHECK(b.sign_changes == 10);
+        CHECK(b.status == IrrStatus::multiple_roots);
+        REQUIRE(b.all_rates.size() == 2);
+        CHECK(b.all_rates[0] == Approx(-0.0630851247896023).epsilon(1e-11));
+        CHECK(b.all_rates[1] == Approx(0.0214848859946986).epsilon(1e-11));
+        CHECK(*b.rate == Approx(0.0214848859946986).epsilon(1e-11));
+    }
+    SUBCASE("status names") {
+        CHECK(std::string(credroi::to_string(IrrStatus::ok)) == "ok");
+        CHECK(std::string(credroi::to_string(IrrStatus::no_sign_change)) == "no_sign_change");
+        CHECK(std::string(credroi::to_string(IrrStatus::no_root_found)) == "no_root_found");
+        CHECK(std::string(credroi::to_string(IrrStatus::multiple_roots)) == "multiple_roots");
+    }
+    SUBCASE("preconditions") {
+        CHECK_THROWS_AS(credroi::irr({-100, 110}, -1.0), ParameterError);
+        CHECK(error_path([] { credroi::irr({-100, 110}, not_a_number); }) == "guess");
+        CHECK(error_path([] { credroi::irr({-100, not_a_number, 110}); }) == "values[1]");
+        CHECK(error_path([] { credroi::irr({-100, 110, infinity}); }) == "values[2]");
+    }
+}
+
+TEST_CASE("finance: xnpv (actual/365, annual rate)") {
+    SUBCASE("Excel XNPV example") {
+        // Microsoft Support, XNPV function: rate 9 %, -10000, 2750, 4250, 3250,
+        // 2750 on 2008-01-01, 2008-03-01, 2008-10-30, 2009-02-15, 2009-04-01
+        // -> 2086.65 (VBA reference: 2086.6476); mpmath 2086.64760203154.
+        CHECK(credroi::xnpv(0.09, excel_dated_values, excel_dates()) == Approx(2086.64760203154).epsilon(1e-13));
+    }
+    SUBCASE("hand-checked") {
+        // 365 days is one year: -100 + 110 / 1.1 = 0.
+        CHECK(credroi::xnpv(0.1, {-100, 110}, {Date(2026, 1, 1), Date(2027, 1, 1)}) == Approx(0.0).epsilon(1e-12));
+        // A leap year is 366/365 years: -100 + 110 / 1.1^(366/365) = -0.0261089690438794 (mpmath).
+        CHECK(credroi::xnpv(0.1, {-100, 110}, {Date(2028, 1, 1), Date(2029, 1, 1)}) ==
+              Approx(-0.0261089690438794).epsilon(1e-10));
+        // Later dates in any order, same-day flows allowed.
+        CHECK(credroi::xnpv(0.1, {-100, 60.5, 60.5}, {Date(2026, 1, 1), Date(2028, 1, 1), Date(2028, 1, 1)}) ==
+              Approx(0.0).epsilon(1e-12));  // 730 days = 2 years: 121 / 1.21 = 100
+        std::vector<double> v = excel_dated_values;
+        std::vector<Date> d = excel_dates();
+        std::swap(v[1], v[4]);
+        std::swap(d[1], d[4]);
+        CHECK(credroi::xnpv(0.09, v, d) == Approx(2086.64760203154).epsilon(1e-13));
+        CHECK(credroi::xnpv(0.09, {}, {}) == 0.0);
+    }
+    SUBCASE("preconditions") {
+        CHECK_THROWS_AS(credroi::xnpv(0.1, {1, 2}, {Date(2026, 1, 1)}), ParameterError);
+        CHECK(error_path([] { credroi::xnpv(0.1, {1, 2}, {Date(2026, 1, 1)}); }) == "dates");
+        CHECK(error_path([] {
+                  credroi::xnpv(0.1, {1, 2, 3}, {Date(2026, 1, 1), Date(2026, 6, 1), Date(2025, 12, 31)});
+              }) == "dates[2]");
+        CHECK(error_path([] { credroi::xnpv(-1.0, {1}, {Date(2026, 1, 1)}); }) == "rate");
+        CHECK(error_path([] { credroi::xnpv(0.1, {1, not_a_number}, {Date(2026, 1, 1), Date(2026, 2, 1)}); }) ==
+              "values[1]");
+    }
+}
+
+TEST_CASE("finance: xirr (annual rate)") {
+    SUBCASE("Excel XIRR example") {
+        // Microsoft Support, XIRR function: the XNPV example flows -> 0.373362535
+        // (Excel stops within 0.000001 %); mpmath root 0.373362533518832.
+        const IrrResult r = credroi::xirr(excel_dated_values, excel_dates());
+        CHECK(r.status == IrrStatus::ok);
+        CHECK(r.sign_changes == 1);
+        REQUIRE(r);
+        CHECK(*r.rate == Approx(0.373362533518832).epsilon(1e-12));
+        CHECK(std::abs(*r.rate - 0.373362535) < 1e-8);
+        CHECK(std::abs(credroi::xnpv(*r.rate, excel_dated_values, excel_dates())) < 1e-8);
+    }
+    SUBCASE("hand-checked") {
+        const Date d0(2026, 1, 1);
+        const Date d1(2027, 1, 1);  // + 365 days
+        const Date d2(2028, 1, 1);  // + 730 days
+        CHECK(*credroi::xirr({-100, 110}, {d0, d1}).rate == Approx(0.1).epsilon(1e-13));
+        // Unordered later dates and a zero flow: 121 after two years.
+        CHECK(*credroi::xirr({-100, 121, 0}, {d0, d2, d1}).rate == Approx(0.1).epsilon(1e-13));
+        // Same-day flows are merged: 50 + 60 on d1.
+        const IrrResult merged = credroi::xirr({-100, 50, 60}, {d0, d1, d1});
+        CHECK(merged.sign_changes == 1);
+        CHECK(*merged.rate == Approx(0.1).epsilon(1e-13));
+        // Leading zero flow on an earlier date does not move the rate.
+        CHECK(*credroi::xirr({0, -100, 110}, {Date(2025, 6, 1), d0, d1}).rate == Approx(0.1).epsilon(1e-13));
+    }
+    SUBCASE("statuses") {
+        const Date d0(2026, 1, 1);
+        const Date d1(2027, 1, 1);
+        const Date d2(2028, 1, 1);
+        // Two IRRs, 0.1 and 0.2, as for irr({-100, 230, -132}).
+        const IrrResult two = credroi::xirr({-100, 230, -132}, {d0, d1, d2});
+        CHECK(two.status == IrrStatus::multiple_roots);
+        REQUIRE(two.all_rates.size() == 2);
+        CHECK(two.all_rates[0] == Approx(0.1).epsilon(1e-12));
+        CHECK(two.all_rates[1] == Approx(0.2).epsilon(1e-12));
+        CHECK(*credroi::xirr({-100, 230, -132}, {d0, d1, d2}, 0.3).rate == Approx(0.2).epsilon(1e-12));
+        const IrrResult none = credroi::xirr({-100, -5}, {d0, d1});
+        CHECK(none.status == IrrStatus::no_sign_change);
+        CHECK_FALSE(none);
+        // -100 + 50 v - 100 v^2 < 0 for every v > 0.
+        const IrrResult no_root = credroi::xirr({-100, 50, -100}, {d0, d1, d2});
+        CHECK(no_root.status == IrrStatus::no_root_found);
+        CHECK_FALSE(no_root.rate.has_value());
+        // Same-day flows that cancel leave no sign change.
+        CHECK(credroi::xirr({-100, 100, -100}, {d0, d1, d1}).status == IrrStatus::no_sign_change);
+    }
+    SUBCASE("preconditions") {
+        const Date d0(2026, 1, 1);
+        CHECK_THROWS_AS(credroi::xirr({-100, 110}, {d0}), ParameterError);
+        CHECK(error_path([&] { credroi::xirr({-100, 110}, {d0}); }) == "dates");
+        CHECK(error_path([&] { credroi::xirr({-100, 110}, {d0, Date(2025, 1, 1)}); }) == "dates[1]");
+        CHECK(error_path([&] { credroi::xirr({-100, 110}, {d0, Date(2027, 1, 1)}, -1.0); }) == "guess");
+        CHECK(error_path([&] { credroi::xirr({-100, infinity}, {d0, Date(2027, 1, 1)}); }) == "values[1]");
+    }
+}
+
+TEST_CASE("finance: mirr") {
+    SUBCASE("Excel MIRR example") {
+        // Microsoft Support, MIRR function: -120000, 39000, 30000, 21000, 37000,
+        // 46000, finance 10 %, reinvest 12 % -> 12.61 % (numpy-financial test_mirr:
+        // 0.126094130365905145828421880). After three years: -4.80 % (Excel shows -5 %;
+        // mpmath -0.0480446552499808).
+        CHECK(*credroi::mirr({-120000, 39000, 30000, 21000, 37000, 46000}, 0.10, 0.12) ==
+              Approx(0.126094130365905145).epsilon(1e-13));
+        CHECK(*credroi::mirr({-120000, 39000, 30000, 21000}, 0.10, 0.12) == Approx(-0.0480446552499808).epsilon(1e-12));
+    }
+    SUBCASE("numpy-financial test_mirr") {
+        CHECK(*credroi::mirr({-4500, -800, 800, 800, 600, 600, 800, 800, 700, 3000}, 0.08, 0.055) ==
+              Approx(0.066597175031553548).epsilon(1e-13));
+        CHECK(*credroi::mirr({100, 200, -50, 300, -200}, 0.05, 0.06) == Approx(0.342823387842176663).epsilon(1e-13));
+        CHECK_FALSE(credroi::mirr({39000, 30000, 21000, 37000, 46000}, 0.10, 0.12).has_value());
+    }
+    SUBCASE("hand-checked") {
+        // FV of +121 at t = 2 is 121, PV of -100 is 100: sqrt(1.21) - 1 = 0.1 whatever the rates.
+        CHECK(*credroi::mirr({-100, 0, 121}, 0.3, 0.7) == Approx(0.1).epsilon(1e-14));
+        // Reinvest: +100 at t = 1 grows to 120 at t = 2 at 20 %: sqrt(1.2) - 1.
+        CHECK(*credroi::mirr({-100, 100, 0}, 0.5, 0.2) == Approx(std::sqrt(1.2) - 1.0).epsilon(1e-14));
+        // Finance: -110 at t = 1 is 100 at t = 0 at 10 %; 121 at t = 2: sqrt(1.21) - 1.
+        CHECK(*credroi::mirr({0, -110, 121}, 0.1, 0.9) == Approx(0.1).epsilon(1e-14));
+        CHECK_FALSE(credroi::mirr({-1, -2}, 0.1, 0.1).has_value());
+        CHECK_FALSE(credroi::mirr({0, 0}, 0.1, 0.1).has_value());
+        CHECK_FALSE(credroi::mirr({}, 0.1, 0.1).has_value());
+    }
+    SUBCASE("preconditions") {
+        CHECK_THROWS_AS(credroi::mirr({-1, 2}, -1.0, 0.1), ParameterError);
+        CHECK(error_path([] { credroi::mirr({-1, 2}, -1.0, 0.1); }) == "finance_rate");
+        CHECK(error_path([] { credroi::mirr({-1, 2}, 0.1, not_a_number); }) == "reinvest_rate");
+        CHECK(error_path([] { credroi::mirr({-1, not_a_number}, 0.1, 0.1); }) == "values[1]");
+    }
+}
+
+TEST_CASE("finance: payback periods") {
+    SUBCASE("hand-checked simple payback") {
+        // S = -100, -50, 0: recovers in period 2: 1 + 50/50 = 2.
+        CHECK(*credroi::payback_period({-100, 50, 50, 50}) == Approx(2.0));
+        // S = 0, -100, -50, 0: 2 + 50/50 = 3.
+        CHECK(*credroi::payback_period({0, -100, 50, 50}) == Approx(3.0));
+        // S = -100, -70, -40, -10, 20: 3 + 10/30.
+        CHECK(*credroi::payback_period({-100, 30, 30, 30, 30}) == Approx(3.0 + 10.0 / 30.0).epsilon(1e-14));
+        // S = -100, 50, -150, -140: first recovery counts, later dip ignored: 0 + 100/150.
+        CHECK(*credroi::payback_period({-100, 150, -200, 10}) == Approx(100.0 / 150.0).epsilon(1e-14));
+    }
+    SUBCASE("never negative: payback 0; never recovers: empty") {
+        CHECK(*credroi::payback_period({100, -50}) == 0.0);
+        CHECK(*credroi::payback_period({0, 0, 5}) == 0.0);
+        CHECK(*credroi::payback_period({}) == 0.0);
+        CHECK_FALSE(credroi::payback_period({-100, 50, 40}).has_value());
+        CHECK_FALSE(credroi::payback_period({-1}).has_value());
+    }
+    SUBCASE("decimal cancellation counts as zero") {
+        // -0.1 - 0.2 + 0.3 is -2.8e-17 in binary, not below zero in the model's terms.
+        CHECK(*credroi::payback_period({-0.1, -0.2, 0.3}) == Approx(2.0));
+    }
+    SUBCASE("discounted payback") {
+        // At 10 %: 55, 60.5, 66.55 discount to 50, 50, 50 -> 2.
+        CHECK(*credroi::discounted_payback_period(0.1, {-100, 55, 60.5, 66.55}) == Approx(2.0).epsilon(1e-12));
+        // 33, 36.3, 39.93, 43.923 discount to 30 each -> 3 + 10/30.
+        CHECK(*credroi::discounted_payback_period(0.1, {-100, 33, 36.3, 39.93, 43.923}) ==
+              Approx(3.0 + 10.0 / 30.0).epsilon(1e-12));
+        // At rate 0 it is the simple payback: 1 + 40/60.
+        CHECK(*credroi::discounted_payback_period(0.0, {-100, 60, 60}) == Approx(1.0 + 40.0 / 60.0).epsilon(1e-14));
+        // At 20 %: 50 + 41.67 = 91.67 < 100, never recovers.
+        CHECK_FALSE(credroi::discounted_payback_period(0.2, {-100, 60, 60}).has_value());
+        CHECK(*credroi::discounted_payback_period(0.2, {5, 60}) == 0.0);
+    }
+    SUBCASE("preconditions") {
+        CHECK_THROWS_AS(credroi::payback_period({-1, not_a_number}), ParameterError);
+        CHECK(error_path([] { credroi::payback_period({-1, 2, infinity}); }) == "values[2]");
+        CHECK(error_path([] { credroi::discounted_payback_period(-1.0, {-1, 2}); }) == "rate");
+        CHECK(error_path([] { credroi::discounted_payback_period(0.1, {not_a_number}); }) == "values[0]");
+        // Discounting at a rate next to -1 overflows ((1e6)^52 > 1e308): reported, not returned as infinity.
+        std::vector<double> v(200, -1.0);
+        CHECK_THROWS_AS(credroi::discounted_payback_period(-1.0 + 1e-6, v), NumericError);
+    }
+}

@@ -1,0 +1,251 @@
+// The Monte Carlo engine (simulation.hpp): determinism at any thread count,
+// agreement with the deterministic model, summaries against analytic values,
+// correlated inputs, bounded-memory percentiles, bad options.
+#include <credroi/simulation.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using credroi::YearMonth;
+using doctest::Approx;
+
+namespace {
+
+credroi::Scenario uncertain_scenario() {
+    credroi::Scenario s;
+    s.name = "uncertain";
+    s.start = YearMonth(2026, 1);
+    s.horizon_months = 36;
+    s.discount_rate = credroi::Quantity(credroi::Triangular(0.04, 0.08, 0.12));
+    s.fiscal_calendar = credroi::FiscalCalendar(4);
+    credroi::Segment g;
+    g.headcount = credroi::Quantity(credroi::Normal(1000.0, 100.0, 0.0, credroi::detail::infinity));
+    g.annual_attrition = credroi::Quantity(credroi::Pert(0.10, 0.14, 0.20));
+    g.annual_salary = 50000.0;
+    g.replacement_cost_share = 0.4;
+    s.segments.push_back(g);
+    s.adoption.milestones = {{YearMonth(2026, 6), 0.1}, {YearMonth(2027, 6), 0.5}};
+    s.adoption.delay_months = credroi::Quantity(credroi::Triangular(0.0, 2.0, 9.0));
+    s.costs.one_off.push_back({"set-up", credroi::Quantity(credroi::Uniform(20000.0, 40000.0)), 1.0, YearMonth(2026, 1)});
+    credroi::RecurringCost licence;
+    licence.name = "licence";
+    licence.annual = credroi::Quantity(credroi::LogNormal::from_range(8000.0, 15000.0));
+    s.costs.recurring.push_back(licence);
+    credroi::RetentionBenefit retention;
+    retention.relative_attrition_reduction = credroi::Quantity(credroi::Pert(0.0, 0.02, 0.05));
+    s.benefits.retention = retention;
+    credroi::Budget b;
+    b.annual = 20000.0;
+    s.budget = b;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("simulation: the same seed gives the same bits at 1, 2 and 8 threads") {
+    const credroi::Model model(uncertain_scenario());
+    for (auto sampler : {credroi::Sampler::latin_hypercube, credroi::Sampler::monte_carlo, credroi::Sampler::sobol}) {
+        credroi::SimulationOptions o;
+        o.trials = 5000;  // five batches, the last one partial
+        o.seed = 42;
+        o.sampler = sampler;
+        o.keep_trials = true;
+        o.threads = 1;
+        const auto one = credroi::simulate(model, o);
+        for (unsigned threads : {2u, 8u}) {
+            o.threads = threads;
+            const auto many = credroi::simulate(model, o);
+            CHECK((many.trial_metrics.isNaN() == one.trial_metrics.isNaN()).all());
+            CHECK((many.trial_metrics.isNaN() || many.trial_metrics == one.trial_metrics).all());
+            CHECK((many.trial_inputs == one.trial_inputs).all());
+            for (std::size_t m = 0; m < one.metrics.size(); ++m) {
+                CHECK(many.metrics[m].mean == one.metrics[m].mean);
+                CHECK(many.metrics[m].standard_deviation == one.metrics[m].standard_deviation);
+                CHECK(many.metrics[m].p10 == one.metrics[m].p10);
+            }
+            CHECK((many.cumulative_net_bands == one.cumulative_net_bands).all());
+            CHECK(many.probability_npv_positive == one.probability_npv_positive);
+        }
+        // and the sketch path (no rows kept) is just as deterministic
+        o.keep_trials = false;
+        o.exact_percentile_limit = 0;
+        o.threads = 1;
+        const auto s1 = credroi::simulate(model, o);
+        o.threads = 2;
+        const auto s2 = credroi::simulate(model, o);
+        CHECK(s1.metrics[0].p90 == s2.metrics[0].p90);
+        CHECK(s1.metrics[0].mean == s2.metrics[0].mean);
+        // a different seed gives different numbers
+        o.seed = 43;
+        CHECK(credroi::simulate(model, o).metrics[0].mean != s1.metrics[0].mean);
+    }
+}
+
+TEST_CASE("simulation: a trial at given inputs is the deterministic model at those inputs") {
+    const credroi::Model model(uncertain_scenario());
+    credroi::SimulationOptions o;
+    o.trials = 300;
+    o.keep_trials = true;
+    const auto r = credroi::simulate(model, o);
+    REQUIRE(r.input_paths.size() == model.uncertain_inputs().size());
+    for (Eigen::Index t : {0, 17, 299}) {
+        std::vector<double> values;
+        for (const auto& in : model.inputs()) values.push_back(in.base);
+        for (std::size_t j = 0; j < model.uncertain_inputs().size(); ++j)
+            values[static_cast<std::size_t>(model.uncertain_inputs()[j])] = r.trial_inputs(t, static_cast<Eigen::Index>(j));
+        const credroi::Evaluation e = model.evaluate(values);
+        CHECK(r.trial_metrics(t, 0) == e.metrics.npv);  // same bits: one engine
+        CHECK(r.trial_metrics(t, 3) == *e.metrics.roi);
+    }
+    // with every input fixed, one trial is the base case
+    credroi::Scenario fixed = uncertain_scenario();
+    fixed.discount_rate = 0.08;
+    fixed.segments[0].headcount = 1000.0;
+    fixed.segments[0].annual_attrition = 0.14;
+    fixed.adoption.delay_months = 2.0;
+    fixed.costs.one_off[0].amount = 30000.0;
+    fixed.costs.recurring[0].annual = 11000.0;
+    fixed.benefits.retention->relative_attrition_reduction = 0.02;
+    const credroi::Model fixed_model(fixed);
+    CHECK(fixed_model.uncertain_inputs().empty());
+    o.trials = 1;
+    const auto single = credroi::simulate(fixed_model, o);
+    CHECK(single.trial_metrics(0, 0) == fixed_model.evaluate().metrics.npv);
+    CHECK(single.metrics[0].mean == fixed_model.evaluate().metrics.npv);
+    CHECK(single.metrics[0].standard_deviation == 0.0);
+}
+
+TEST_CASE("simulation: summaries against analytic values") {
+    // NPV = -cost with cost ~ Uniform(1,000, 3,000) paid at the start, at 0 %:
+    // mean -2,000, sd 2,000/sqrt(12) = 577.35, P10 = -2,800, P(NPV > 0) = 0
+    credroi::Scenario s;
+    s.start = YearMonth(2026, 1);
+    s.horizon_months = 12;
+    s.discount_rate = 0.0;
+    s.cash_flows_at_month_start = true;
+    credroi::Segment g;
+    g.headcount = 10.0;
+    s.segments.push_back(g);
+    s.adoption.milestones = {{YearMonth(2026, 3), 0.1}, {YearMonth(2026, 9), 0.5}};
+    s.costs.one_off.push_back({"cost", credroi::Quantity(credroi::Uniform(1000.0, 3000.0)), 1.0, YearMonth(2026, 1)});
+    credroi::SimulationOptions o;
+    o.trials = 20000;
+    const auto r = credroi::simulate(s, o);
+    const auto& npv = r.metric("npv");
+    // Latin hypercube: far tighter than the Monte Carlo standard error 577/sqrt(20000) = 4.1
+    CHECK(npv.mean == Approx(-2000.0).epsilon(1e-4));
+    CHECK(npv.standard_deviation == Approx(2000.0 / std::sqrt(12.0)).epsilon(1e-3));
+    CHECK(npv.p10 == Approx(-2800.0).epsilon(1e-3));
+    CHECK(npv.p50 == Approx(-2000.0).epsilon(1e-3));
+    CHECK(npv.min >= -3000.0);
+    CHECK(npv.max <= -1000.0);
+    CHECK(npv.base == Approx(-2000.0));  // the base case takes the median of a uniform
+    CHECK(r.probability_npv_positive == 0.0);
+    CHECK(r.probability_payback_within_horizon == 0.0);
+    CHECK(r.probability_irr_exists == 0.0);   // costs only: no IRR in any trial, and none averaged
+    CHECK(r.metric("irr").count == 0);
+    CHECK(std::isnan(r.metric("irr").mean));
+    CHECK(r.npv_mean_standard_error == Approx(npv.standard_deviation / std::sqrt(20000.0)));
+    // the fan chart's median of cumulative net is -2,000 from the first month on
+    CHECK(r.cumulative_net_bands(3, 0) == Approx(-2000.0).epsilon(2e-3));
+}
+
+TEST_CASE("simulation: sketched percentiles match exact ones") {
+    const credroi::Model model(uncertain_scenario());
+    credroi::SimulationOptions o;
+    o.trials = 20000;
+    o.seed = 7;
+    const auto exact = credroi::simulate(model, o);
+    o.exact_percentile_limit = 0;
+    const auto sketched = credroi::simulate(model, o);
+    CHECK(exact.exact_percentiles);
+    CHECK(!sketched.exact_percentiles);
+    for (std::size_t m = 0; m < exact.metrics.size(); ++m) {
+        if (exact.metrics[m].count == 0) continue;
+        INFO(exact.metrics[m].name);
+        CHECK(sketched.metrics[m].mean == exact.metrics[m].mean);
+        const double scale = std::max(std::fabs(exact.metrics[m].p50), exact.metrics[m].standard_deviation) + 1e-9;
+        CHECK(std::fabs(sketched.metrics[m].p10 - exact.metrics[m].p10) <= 3e-4 * scale);
+        CHECK(std::fabs(sketched.metrics[m].p90 - exact.metrics[m].p90) <= 3e-4 * scale);
+    }
+}
+
+TEST_CASE("simulation: correlated inputs reach their rank correlation") {
+    credroi::Scenario s = uncertain_scenario();
+    s.correlations.push_back({"segments[0].annual_attrition", "benefits.retention.relative_attrition_reduction", 0.6});
+    s.correlations.push_back({"adoption.delay_months", "costs.one_off[0].amount", -0.4});
+    const credroi::Model model(s);
+    credroi::SimulationOptions o;
+    o.trials = 20000;
+    o.keep_trials = true;
+    const auto r = credroi::simulate(model, o);
+    auto column = [&](const std::string& path) {
+        for (std::size_t j = 0; j < r.input_paths.size(); ++j)
+            if (r.input_paths[j] == path) return Eigen::ArrayXd(r.trial_inputs.col(static_cast<Eigen::Index>(j)));
+        FAIL("no input " << path);
+        return Eigen::ArrayXd();
+    };
+    // the standard error of a Spearman coefficient is about 1/sqrt(n - 1) = 0.007; allow 4 of them
+    CHECK(credroi::spearman(column("segments[0].annual_attrition"), column("benefits.retention.relative_attrition_reduction")) ==
+          Approx(0.6).epsilon(0.03 / 0.6));
+    CHECK(credroi::spearman(column("adoption.delay_months"), column("costs.one_off[0].amount")) == Approx(-0.4).epsilon(0.03 / 0.4));
+    CHECK(std::fabs(credroi::spearman(column("segments[0].annual_attrition"), column("costs.one_off[0].amount"))) < 0.03);
+    CHECK(r.correlation_warning.empty());
+}
+
+TEST_CASE("simulation: an impossible correlation matrix is repaired and says by how much") {
+    credroi::Scenario s = uncertain_scenario();
+    s.correlations = {{"segments[0].headcount", "segments[0].annual_attrition", 0.9},
+                      {"segments[0].annual_attrition", "costs.one_off[0].amount", 0.9},
+                      {"segments[0].headcount", "costs.one_off[0].amount", -0.9}};
+    const credroi::Model model(s);
+    credroi::SimulationOptions o;
+    o.trials = 100;
+    const auto r = credroi::simulate(model, o);
+    CHECK(r.correlation_max_change > 0.1);
+    CHECK(r.correlation_warning.find("nearest correlation matrix") != std::string::npos);
+}
+
+TEST_CASE("simulation: bad options and inputs") {
+    const credroi::Model model(uncertain_scenario());
+    credroi::SimulationOptions o;
+    o.trials = 0;
+    CHECK_THROWS_AS(credroi::simulate(model, o), credroi::ParameterError);
+    o.trials = 10;
+    o.batch_size = 0;
+    CHECK_THROWS_AS(credroi::simulate(model, o), credroi::ParameterError);
+    // more threads than trials
+    o.batch_size = 1024;
+    o.threads = 16;
+    CHECK(credroi::simulate(model, o).threads == 1);
+
+    // a distribution that can leave its key's range is refused, with the key
+    credroi::Scenario s = uncertain_scenario();
+    s.segments[0].headcount = credroi::Quantity(credroi::Normal(1000.0, 100.0));
+    try {
+        credroi::Model m(s);
+        FAIL("no error");
+    } catch (const credroi::ParameterError& e) {
+        CHECK(e.path() == "segments[0].headcount");
+        CHECK(std::string(e.what()).find("in every trial") != std::string::npos);
+    }
+    s = uncertain_scenario();
+    s.correlations.push_back({"segments[0].annual_salary", "adoption.delay_months", 0.5});
+    try {
+        credroi::Model m(s);
+        FAIL("no error");
+    } catch (const credroi::ParameterError& e) {
+        CHECK(e.path() == "correlations[0].inputs");
+        CHECK(std::string(e.what()).find("fixed number") != std::string::npos);
+    }
+}
+
+TEST_CASE("simulation: cancelling stops the run") {
+    const credroi::Model model(uncertain_scenario());
+    std::atomic<bool> cancel{true};
+    credroi::SimulationOptions o;
+    o.trials = 100000;
+    o.cancel = &cancel;
+    CHECK_THROWS_AS(credroi::simulate(model, o), credroi::Cancelled);
+}
