@@ -259,6 +259,41 @@ TEST_CASE("finance: irr statuses and edge cases") {
         CHECK(*r.rate == Approx(0.1).epsilon(1e-13));                               // guess 0.1
         CHECK(*credroi::irr({-100, 230, -132}, 0.16).rate == Approx(0.2).epsilon(1e-13));  // nearer 0.2
     }
+    SUBCASE("two IRRs closer than one grid step") {
+        // -1000 y^2 + 2200.5 y - 1210.55 = -1000 (y - 1.1)(y - 1.1005): IRRs 0.1 and 0.1005
+        // (mpmath: 0.099999999999909051, 0.10050000000009095; 1210.55 is not exact in binary).
+        // Both lie between the same two grid points (1 + r = 1.0966.. and 1.1008..):
+        // only the turn of NPV between them reveals the pair.
+        const IrrResult r = credroi::irr({-1000, 2200.5, -1210.55});
+        CHECK(r.status == IrrStatus::multiple_roots);
+        REQUIRE(r.all_rates.size() == 2);
+        CHECK(r.all_rates[0] == Approx(0.099999999999909051).epsilon(1e-10));
+        CHECK(r.all_rates[1] == Approx(0.10050000000009095).epsilon(1e-10));
+    }
+    SUBCASE("flows built from known IRRs") {
+        // values = -prod_k (y - (1 + r_k)) expanded in powers of y = 1 + r, highest
+        // first: values[i] multiplies y^(n-1-i), i.e. it is the flow at t = i.
+        const auto flows_with_irrs = [](const std::vector<double>& rates) {
+            std::vector<double> c{-1.0};
+            for (const double r : rates) {
+                std::vector<double> next(c.size() + 1, 0.0);
+                for (std::size_t i = 0; i < c.size(); ++i) {
+                    next[i] += c[i];
+                    next[i + 1] -= c[i] * (1.0 + r);
+                }
+                c = next;
+            }
+            return c;
+        };
+        for (const std::vector<double>& rates : std::vector<std::vector<double>>{
+                 {0.05, 0.3, 1.5}, {-0.5, 0.02, 0.025}, {-0.9, -0.2, 4.0}, {-0.3, -0.25, 0.01, 0.2}}) {
+            const IrrResult r = credroi::irr(flows_with_irrs(rates));
+            CAPTURE(rates.front());
+            CHECK(r.status == IrrStatus::multiple_roots);
+            REQUIRE(r.all_rates.size() == rates.size());
+            for (std::size_t k = 0; k < rates.size(); ++k) CHECK(r.all_rates[k] == Approx(rates[k]).epsilon(1e-9));
+        }
+    }
     SUBCASE("double root on the grid") {
         // 1 - 2x + x^2 = (1 - x)^2: the only IRR is 0 (touching, not crossing).
         const IrrResult r = credroi::irr({1, -2, 1});

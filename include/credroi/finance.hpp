@@ -162,52 +162,85 @@ namespace detail {
 // roots like numpy-financial's gh-15 case (rate = -0.99999999906) are found.
 inline constexpr double irr_log_y_bound = 27.631021115928547;  // ln(1e12)
 
-// Grid of log(1 + rate) for the scan, u_0 = 0 < u_1 < ... < u_last = bound.
-// The step grows with |u| (0.0002 near rate 0, where two close IRRs matter,
-// about 0.11 at the bound): about 1600 points a side. Two roots closer than
-// one step apart cancel in the scan and are not seen.
-inline const std::vector<double>& irr_grid() {
-    static const std::vector<double> grid = [] {
-        std::vector<double> u{0.0};
-        while (u.back() < irr_log_y_bound) u.push_back(std::min(irr_log_y_bound, u.back() + 0.0002 + 0.004 * u.back()));
-        return u;
-    }();
-    return grid;
+// Scan grid in u = log(y): u_0 = 0, u_{k+1} = u_k + 0.002 + 0.02 u_k, i.e.
+// steps of 0.2 % in 1 + rate near rate 0, growing to about 0.55 at the bound.
+inline double next_grid_point(double u) noexcept { return u + 0.002 + 0.02 * u; }
+
+// Sign changes of a sequence, counted conservatively: entries within
+// rounding noise of zero (|s_j| <= noise_j) may have either sign, so each
+// counts as two possible changes. An upper bound on the true count.
+inline std::size_t sign_change_bound(const std::vector<double>& s, const std::vector<double>& noise) {
+    std::size_t changes = 0;
+    int last = 0;
+    for (std::size_t j = 0; j < s.size(); ++j) {
+        if (std::abs(s[j]) <= noise[j]) {
+            changes += 2;
+            continue;
+        }
+        const int sign = sign_of(s[j]);
+        if (last != 0 && sign != last) ++changes;
+        last = sign;
+    }
+    return changes;
 }
 
-// Finds the zeros of h on y in [exp(-bound), exp(bound)], where h has the
-// sign (and zeros) of the NPV at rate y - 1 and is continuous. `sign_changes`
-// is Descartes' bound; `last` is the latest nonzero flow, whose sign h takes
-// as y -> 0.
+// What find_rate_roots needs to know about one side of rate 0.
+struct RootSide {
+    double log_y_limit;     // no root beyond |u| = log_y_limit on this side
+    std::size_t max_roots;  // no more roots than this on this side (Descartes)
+};
+
+// Finds the zeros of the NPV as a function of y = 1 + rate.
+//
+// `h(y, upper)` returns {value, d value / dy} of a function with the sign and
+// the zeros of the NPV at rate y - 1: the `upper` form is used for y >= 1, the
+// other for y <= 1; both agree in value at y = 1 (their derivatives need not).
+// `sign_changes` is Descartes' bound on the number of roots, `last` the
+// latest nonzero flow (the sign of h as y -> 0), `down` and `up` the limits
+// for rate < 0 and rate > 0.
+//
+// One sign change: exactly one root; it is bracketed by stepping out from
+// y = 1 with doubling steps. Otherwise each side is scanned outward on the
+// grid until its root bound is reached or its range is exhausted. A sign
+// change of h between grid points brackets a root; a sign change of h' with
+// none of h flags an extremum, which is located and, if it lies across zero,
+// splits the interval into two brackets: two roots closer than a grid step
+// are still found. Every bracket is solved with Boost.Math's TOMS 748.
 template <class H>
-std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double last) {
+std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double last, RootSide down, RootSide up) {
     std::vector<double> roots;
-    auto solve = [&](double ya, double yb, double ha, double hb) {
+    const auto tolerance = boost::math::tools::eps_tolerance<double>();
+    auto solve = [&](double ya, double yb, double ha, double hb, bool upper) {
         if (ya > yb) {
             std::swap(ya, yb);
             std::swap(ha, hb);
         }
         std::uintmax_t max_iter = 200;
         const auto bracket = boost::math::tools::toms748_solve(
-            h, ya, yb, ha, hb, boost::math::tools::eps_tolerance<double>(), max_iter);
+            [&h, upper](double y) { return h(y, upper).first; }, ya, yb, ha, hb, tolerance, max_iter);
         roots.push_back(0.5 * (bracket.first + bracket.second));
     };
 
-    const double h1 = h(1.0);
+    const double h1 = h(1.0, true).first;
+    if (h1 == 0.0) roots.push_back(1.0);
+
     if (sign_changes == 1) {
-        // Exactly one root (Descartes). It lies on the side of y = 1 whose far
-        // end has the other sign; march out by doubling steps to bracket it.
-        if (h1 == 0.0) return {1.0};
-        const double dir = sign_of(h1) == sign_of(last) ? 1.0 : -1.0;
+        if (h1 == 0.0) return roots;
+        // The root lies on the side of y = 1 whose far end has the other sign.
+        const bool upper = sign_of(h1) == sign_of(last);
+        const double dir = upper ? 1.0 : -1.0;
         double u_prev = 0.0;
         double h_prev = h1;
         for (double step = 0.01;; step *= 2.0) {
             const double u = std::min(u_prev + step, irr_log_y_bound);
             const double y = std::exp(dir * u);
-            const double hy = h(y);
-            if (hy == 0.0) return {y};
+            const double hy = h(y, upper).first;
+            if (hy == 0.0) {
+                roots.push_back(y);
+                return roots;
+            }
             if (sign_of(hy) != sign_of(h_prev)) {
-                solve(std::exp(dir * u_prev), y, h_prev, hy);
+                solve(std::exp(dir * u_prev), y, h_prev, hy, upper);
                 return roots;
             }
             if (u >= irr_log_y_bound) return roots;  // beyond the searched range
@@ -216,25 +249,49 @@ std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double last) 
         }
     }
 
-    // Several sign changes: scan outward from rate 0 on both sides at once,
-    // so the usual roots near 0 come first, and stop once Descartes' bound is
-    // reached (then no further root can exist).
-    const std::vector<double>& grid = irr_grid();
-    if (h1 == 0.0) roots.push_back(1.0);
-    double h_up = h1;
-    double h_down = h1;
-    for (std::size_t k = 1; k < grid.size() && roots.size() < sign_changes; ++k) {
-        for (const double dir : {1.0, -1.0}) {
-            double& h_prev = dir > 0.0 ? h_up : h_down;
-            const double y_prev = std::exp(dir * grid[k - 1]);
-            const double y = std::exp(dir * grid[k]);
-            const double hy = h(y);
-            if (hy == 0.0) {
+    for (const bool upper : {false, true}) {
+        const RootSide side = upper ? up : down;
+        const double dir = upper ? 1.0 : -1.0;
+        const double u_end = std::min(side.log_y_limit, irr_log_y_bound);
+        std::size_t found = 0;
+        double y_prev = 1.0;
+        std::pair<double, double> prev = h(1.0, upper);
+        for (double u = 0.0; found < side.max_roots && u < u_end;) {
+            u = std::min(next_grid_point(u), u_end);
+            const double y = std::exp(dir * u);
+            const std::pair<double, double> cur = h(y, upper);
+            if (cur.first == 0.0) {
                 roots.push_back(y);
-            } else if (h_prev != 0.0 && sign_of(hy) != sign_of(h_prev)) {
-                solve(y_prev, y, h_prev, hy);
+                ++found;
+            } else if (prev.first != 0.0 && sign_of(cur.first) != sign_of(prev.first)) {
+                solve(y_prev, y, prev.first, cur.first, upper);
+                ++found;
+            } else if (prev.first != 0.0 && sign_of(cur.second) * sign_of(prev.second) < 0) {
+                // An extremum between the grid points: does it reach across zero?
+                double ya = y_prev;
+                double yb = y;
+                double da = prev.second;
+                double db = cur.second;
+                if (ya > yb) {
+                    std::swap(ya, yb);
+                    std::swap(da, db);
+                }
+                std::uintmax_t max_iter = 200;
+                const auto bracket = boost::math::tools::toms748_solve(
+                    [&h, upper](double t) { return h(t, upper).second; }, ya, yb, da, db, tolerance, max_iter);
+                const double y_ext = 0.5 * (bracket.first + bracket.second);
+                const double h_ext = h(y_ext, upper).first;
+                if (h_ext == 0.0) {
+                    roots.push_back(y_ext);  // touches zero: a double root
+                    ++found;
+                } else if (sign_of(h_ext) != sign_of(cur.first)) {
+                    solve(y_prev, y_ext, prev.first, h_ext, upper);
+                    solve(y_ext, y, h_ext, cur.first, upper);
+                    found += 2;
+                }
             }
-            h_prev = hy;
+            y_prev = y;
+            prev = cur;
         }
     }
     std::sort(roots.begin(), roots.end());
@@ -270,9 +327,15 @@ inline IrrResult make_irr_result(const std::vector<double>& roots_y, std::size_t
 ///
 /// Method: Descartes' rule bounds the number of IRRs by the number of sign
 /// changes of the flows. With one sign change the single root is bracketed by
-/// stepping out from r = 0; otherwise NPV is scanned on a fine grid of
-/// log(1 + r) outward from r = 0, over 1 + r in [1e-12, 1e12]. Each bracket is
-/// solved with Boost.Math's TOMS 748 to full double precision in 1 + r.
+/// stepping out from r = 0. Otherwise NPV is scanned outward from r = 0 on a
+/// grid of log(1 + r) (steps of 0.2 % in 1 + r near r = 0, widening further
+/// out), over 1 + r in [1e-12, 1e12] cut down by Cauchy-type bounds on where
+/// roots can lie; each side of r = 0 stops once it has as many roots as the
+/// sign changes of the cumulative flows allow (Norstrom's criterion,
+/// generalised). Between grid points a sign change of NPV brackets a root, and
+/// a turn of NPV (sign change of its derivative) is checked for a pair of
+/// roots. Each bracket is solved with Boost.Math's TOMS 748 to full double
+/// precision in 1 + r.
 /// Results:
 /// - no sign change (all flows >= 0, all <= 0, or all 0): status no_sign_change;
 /// - sign changes but no zero found: status no_root_found;
@@ -280,9 +343,9 @@ inline IrrResult make_irr_result(const std::vector<double>& roots_y, std::size_t
 /// - several zeros: status multiple_roots, `rate` is the one closest to `guess`,
 ///   `all_rates` lists all of them ascending.
 /// `rate` is empty in the first two cases: there is no IRR to report.
-/// Limitation: a root where NPV touches zero without crossing it, or two roots
-/// closer than the grid step (2e-4 in 1 + r near r = 0), is only found if it
-/// falls on a grid point.
+/// Limitation: NPV wiggling through zero more than twice between two grid
+/// points, or touching zero without crossing it away from an extremum the scan
+/// can locate, is not seen.
 ///
 /// Throws ParameterError("values[i]") for a non-finite flow and
 /// ParameterError("guess") unless guess is finite and > -1.
@@ -302,20 +365,61 @@ inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
     const std::size_t n = end - begin;
 
     // h has the sign and zeros of NPV: for y = 1 + r <= 1 the future value at
-    // the last flow, sum v_i y^(n-1-i), which cannot overflow there; for y > 1
+    // the last flow, sum v_i y^(n-1-i), which cannot overflow there; for y >= 1
     // the present value sum v_i y^-i, which cannot overflow there. Both equal
-    // sum v_i at y = 1, so h is continuous.
-    auto h = [v, n](double y) {
-        double acc = 0.0;
-        if (y <= 1.0) {
-            for (std::size_t i = 0; i < n; ++i) acc = acc * y + v[i];
-        } else {
-            const double x = 1.0 / y;
-            for (std::size_t i = n; i-- > 0;) acc = acc * x + v[i];
+    // sum v_i at y = 1. Horner gives the derivative in the same pass.
+    auto h = [v, n](double y, bool upper) {
+        double p = 0.0;
+        double dp = 0.0;
+        if (!upper) {
+            for (std::size_t i = 0; i < n; ++i) {
+                dp = dp * y + p;
+                p = p * y + v[i];
+            }
+            return std::make_pair(p, dp);
         }
-        return acc;
+        const double x = 1.0 / y;
+        for (std::size_t i = n; i-- > 0;) {
+            dp = dp * x + p;
+            p = p * x + v[i];
+        }
+        return std::make_pair(p, -dp * x * x);  // d/dy p(1/y)
     };
-    return detail::make_irr_result(detail::find_rate_roots(h, changes, v[n - 1]), changes, guess);
+
+    // Per-side root bounds, so that the scan can stop early. For rate > 0,
+    // i.e. x = 1/(1+r) in (0, 1): NPV = (1 - x) sum_j S_j x^j with the
+    // cumulative sums S_j (constant after the last flow), and Descartes' rule
+    // for power series bounds the roots by the sign changes of S (Norstrom's
+    // criterion generalised). For rate < 0 the same holds in y = 1 + r for the
+    // cumulative sums taken from the last flow backwards.
+    std::vector<double> forward(n), backward(n), forward_noise(n), backward_noise(n);
+    double sum_f = 0.0, gross_f = 0.0, sum_b = 0.0, gross_b = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+        sum_f += v[j];
+        gross_f += std::abs(v[j]);
+        sum_b += v[n - 1 - j];
+        gross_b += std::abs(v[n - 1 - j]);
+        const double ulps = 4.0 * static_cast<double>(j + 1) * std::numeric_limits<double>::epsilon();
+        forward[j] = sum_f;
+        forward_noise[j] = ulps * gross_f;
+        backward[j] = sum_b;
+        backward_noise[j] = ulps * gross_b;
+    }
+    // Cauchy-type range bounds: a root with rate > 0 needs
+    // |v_0| <= max_{i>0} |v_i| * x / (1 - x), i.e. 1 + r <= 1 + max_{i>0} |v_i| / |v_0|;
+    // symmetrically 1 + r >= 1 / (1 + max_{i<n-1} |v_i| / |v_{n-1}|) for rate < 0.
+    double max_after_first = 0.0;
+    double max_before_last = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i > 0) max_after_first = std::max(max_after_first, std::abs(v[i]));
+        if (i + 1 < n) max_before_last = std::max(max_before_last, std::abs(v[i]));
+    }
+    const double margin = 0.01;  // in log(1 + r), against rounding at the limit
+    const detail::RootSide up{std::log1p(max_after_first / std::abs(v[0])) + margin,
+                              std::min(changes, detail::sign_change_bound(forward, forward_noise))};
+    const detail::RootSide down{std::log1p(max_before_last / std::abs(v[n - 1])) + margin,
+                                std::min(changes, detail::sign_change_bound(backward, backward_noise))};
+    return detail::make_irr_result(detail::find_rate_roots(h, changes, v[n - 1], down, up), changes, guess);
 }
 
 // ---------------------------------------------------------------------------
@@ -408,20 +512,40 @@ inline IrrResult xirr(const std::vector<double>& values, const std::vector<Date>
     const std::size_t changes = detail::count_sign_changes(v.data(), v.size());
     if (changes == 0) return detail::make_irr_result({}, 0, guess);
 
-    // As for irr: y^(T - t_i) for y <= 1 and y^(-t_i) for y > 1 keep every
+    // As for irr: y^(T - t_i) for y <= 1 and y^(-t_i) for y >= 1 keep every
     // power <= 1, and both forms agree at y = 1.
     const double horizon = t.back();
-    auto h = [&t, &v, horizon](double y) {
+    auto h = [&t, &v, horizon](double y, bool upper) {
         const double ly = std::log(y);
         double acc = 0.0;
-        if (y <= 1.0) {
-            for (std::size_t i = 0; i < v.size(); ++i) acc += v[i] * std::exp((horizon - t[i]) * ly);
-        } else {
-            for (std::size_t i = 0; i < v.size(); ++i) acc += v[i] * std::exp(-t[i] * ly);
+        double slope = 0.0;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const double e = upper ? -t[i] : horizon - t[i];
+            const double term = v[i] * std::exp(e * ly);
+            acc += term;
+            slope += term * e;
         }
-        return acc;
+        return std::make_pair(acc, slope / y);
     };
-    return detail::make_irr_result(detail::find_rate_roots(h, changes, v.back()), changes, guess);
+
+    // Range bounds: for rate > 0, |v_0| <= m max|v_i| y^(-t_1) at a root
+    // (m flows after the first, t_1 the earliest later time); for rate < 0,
+    // |v_last| <= m max|v_i| y^delta with delta the last gap. There is no
+    // cheap per-side count for real exponents: both sides use Descartes' total.
+    const std::size_t m = v.size() - 1;
+    double max_after_first = 0.0;
+    double max_before_last = 0.0;
+    for (std::size_t i = 0; i <= m; ++i) {
+        if (i > 0) max_after_first = std::max(max_after_first, std::abs(v[i]));
+        if (i < m) max_before_last = std::max(max_before_last, std::abs(v[i]));
+    }
+    const double margin = 0.01;
+    const double scale = static_cast<double>(m);
+    const detail::RootSide up{
+        std::max(0.0, std::log(scale * max_after_first / std::abs(v[0])) / t[1]) + margin, changes};
+    const detail::RootSide down{
+        std::max(0.0, std::log(scale * max_before_last / std::abs(v[m])) / (horizon - t[m - 1])) + margin, changes};
+    return detail::make_irr_result(detail::find_rate_roots(h, changes, v.back(), down, up), changes, guess);
 }
 
 // ---------------------------------------------------------------------------

@@ -3,16 +3,23 @@
 // a table for people, CSV for spreadsheets; and the atomic file write every
 // output goes through. The JSON schema is in docs/output-format.md.
 #include <credroi/model.hpp>
+#include <credroi/simulation.hpp>
 
 #include <string>
 
 namespace credroi {
 
-/// The JSON document `credroi run --format json` prints (docs/output-format.md).
-std::string to_json(const Evaluation& e, const Scenario& s, int indent = 2);
+/// The JSON document `credroi run --format json` prints (docs/output-format.md);
+/// with a simulation it gains a `simulation` object.
+std::string to_json(const Evaluation& e, const Scenario& s, const SimulationResult* simulation = nullptr, int indent = 2);
 
-/// The human-readable table: metrics first, then one row per fiscal year.
-std::string to_table(const Evaluation& e, const Scenario& s);
+/// The human-readable table: metrics first (with their distribution when
+/// simulated), then one row per fiscal year.
+std::string to_table(const Evaluation& e, const Scenario& s, const SimulationResult* simulation = nullptr);
+
+/// One row per trial: trial number, every uncertain input, every metric
+/// (empty where a metric does not exist in that trial). Needs keep_trials.
+std::string samples_to_csv(const SimulationResult& r);
 
 /// One row per month: totals, drivers and every line by name.
 std::string to_csv(const Evaluation& e);

@@ -6,12 +6,46 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+/// A progress bar on stderr, only for a person watching a long run.
+class ProgressBar {
+public:
+    explicit ProgressBar(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
+    void operator()(std::uint64_t done, std::uint64_t total) {
+        if (!enabled_) return;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        if (elapsed < 1.0 && done < total) return;  // short runs stay quiet
+        const int width = 40;
+        const int filled = total ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width) : width;
+        std::fprintf(stderr, "\r[%s%s] %3d %% %llu/%llu trials", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                     std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
+                     static_cast<int>(total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0),
+                     static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+        shown_ = true;
+    }
+    ~ProgressBar() {
+        if (shown_) std::fprintf(stderr, "\r%s\r", std::string(80, ' ').c_str());
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_;
+};
 
 bool same_file(const std::string& a, const std::string& b) {
     struct stat sa {}, sb {};
@@ -43,6 +77,14 @@ int main(int argc, char** argv) {
     run->add_option("FILE", file, "Scenario file (TOML); see docs/scenario-format.md")->required();
     run->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
     run->add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+    std::uint64_t trials = 0, seed = 1;
+    unsigned threads = 0;
+    std::string sampler = "lhs", samples;
+    run->add_option("--trials", trials, "Monte Carlo trials (0: the base case only)");
+    run->add_option("--seed", seed, "Random seed; the same seed gives the same results at any thread count")->capture_default_str();
+    run->add_option("--sampler", sampler, "Sampling design")->check(CLI::IsMember({"lhs", "mc", "sobol"}))->capture_default_str();
+    run->add_option("--threads", threads, "Threads (0: every core)")->capture_default_str();
+    run->add_option("--samples", samples, "Write every trial's uncertain inputs and metrics to this CSV file");
 
     auto* validate = app.add_subcommand("validate", "Check a scenario file and report the first problem");
     validate->add_option("FILE", file, "Scenario file (TOML)")->required();
@@ -61,16 +103,47 @@ int main(int argc, char** argv) {
                       << scenario.horizon_months << " months)\n";
             return 0;
         }
-        const credroi::Evaluation result = credroi::Model(scenario).evaluate();
+        const credroi::Model model(scenario);
+        const credroi::Evaluation result = model.evaluate();
+        std::optional<credroi::SimulationResult> sim;
+        if (!samples.empty() && trials == 0) throw credroi::ParameterError("--samples", "needs --trials N (N >= 1)");
+        if (trials > 0) {
+            credroi::SimulationOptions o;
+            o.trials = trials;
+            o.seed = seed;
+            o.sampler = credroi::parse_sampler(sampler);
+            o.threads = threads;
+            o.keep_trials = !samples.empty();
+            o.cancel = &interrupted;
+            ProgressBar bar(true);
+            o.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar(done, total); };
+            std::signal(SIGINT, on_interrupt);
+            std::signal(SIGTERM, on_interrupt);
+            sim = credroi::simulate(model, o);
+            if (!sim->correlation_warning.empty() && format != "table")
+                std::cerr << "credroi: warning: " << sim->correlation_warning << "\n";
+        }
+        const credroi::SimulationResult* simulation = sim ? &*sim : nullptr;
         std::string content;
         if (format == "json")
-            content = credroi::to_json(result, scenario);
+            content = credroi::to_json(result, scenario, simulation);
         else if (format == "csv")
             content = credroi::to_csv(result);
         else
-            content = credroi::to_table(result, scenario);
+            content = credroi::to_table(result, scenario, simulation);
+        // Both files are complete in memory before either is written, and each is written atomically.
+        std::string samples_csv;
+        if (!samples.empty()) {
+            if (same_file(samples, file)) throw credroi::IoError("refusing to write the samples over the scenario file '" + file + "'");
+            samples_csv = credroi::samples_to_csv(*sim);
+        }
+        if (interrupted) throw credroi::Cancelled();
+        if (!samples.empty()) credroi::write_file_atomically(samples, samples_csv);
         emit(content, output, file);
         return 0;
+    } catch (const credroi::Cancelled& e) {
+        std::cerr << "credroi: " << e.what() << "\n";
+        return 130;
     } catch (const credroi::Error& e) {
         std::cerr << "credroi: error: " << e.what() << "\n";
         return 1;

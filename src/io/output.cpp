@@ -78,7 +78,52 @@ std::string pad_left(const std::string& s, std::size_t w) { return s.size() >= w
 
 }  // namespace
 
-std::string to_json(const Evaluation& e, const Scenario& s, int indent) {
+json optional_value(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
+
+json simulation_json(const SimulationResult& r) {
+    json j;
+    j["trials"] = r.trials;
+    j["seed"] = r.seed;
+    j["sampler"] = std::string(to_string(r.sampler));
+    j["threads"] = r.threads;
+    j["batch_size"] = r.batch_size;
+    j["exact_percentiles"] = r.exact_percentiles;
+    j["uncertain_inputs"] = r.input_paths;
+    json metrics = json::object();
+    for (const MetricSummary& m : r.metrics)
+        metrics[m.name] = {{"count", m.count},       {"mean", optional_value(m.mean)},
+                           {"sd", optional_value(m.standard_deviation)},
+                           {"min", optional_value(m.min)}, {"p5", optional_value(m.p5)},
+                           {"p10", optional_value(m.p10)}, {"p50", optional_value(m.p50)},
+                           {"p90", optional_value(m.p90)}, {"p95", optional_value(m.p95)},
+                           {"max", optional_value(m.max)}, {"base", optional_value(m.base)}};
+    j["metrics"] = metrics;
+    j["probability_npv_positive"] = r.probability_npv_positive;
+    j["probability_payback_within_horizon"] = r.probability_payback_within_horizon;
+    j["probability_irr_exists"] = r.probability_irr_exists;
+    j["npv_mean_standard_error"] = r.npv_mean_standard_error;
+    json shortfall = json::object();
+    for (std::size_t f = 0; f < r.probability_shortfall.size(); ++f) shortfall[r.fiscal_year_labels[f]] = r.probability_shortfall[f];
+    j["probability_shortfall"] = shortfall;
+    json bands;
+    json labels = json::array();
+    for (const YearMonth& m : r.months) labels.push_back(m.to_string());
+    bands["month"] = labels;
+    json by = json::object();
+    for (std::size_t k = 0; k < r.band_probabilities.size(); ++k) {
+        std::vector<double> row(static_cast<std::size_t>(r.cumulative_net_bands.cols()));
+        for (Eigen::Index i = 0; i < r.cumulative_net_bands.cols(); ++i)
+            row[static_cast<std::size_t>(i)] = r.cumulative_net_bands(static_cast<Eigen::Index>(k), i);
+        by["p" + std::to_string(static_cast<int>(std::lround(r.band_probabilities[k] * 100)))] = row;
+    }
+    bands["percentiles"] = by;
+    j["cumulative_net_bands"] = bands;
+    j["correlation_repair"] = {{"max_abs_change", r.correlation_max_change},
+                               {"warning", r.correlation_warning}};
+    return j;
+}
+
+std::string to_json(const Evaluation& e, const Scenario& s, const SimulationResult* simulation, int indent) {
     const Metrics& m = e.metrics;
     json j;
     j["credroi_version"] = version();
@@ -149,10 +194,11 @@ std::string to_json(const Evaluation& e, const Scenario& s, int indent) {
                          {"benefits_by_line", benefits_by_line}});
     }
     j["fiscal_years"] = years;
+    if (simulation) j["simulation"] = simulation_json(*simulation);
     return j.dump(indent) + "\n";
 }
 
-std::string to_table(const Evaluation& e, const Scenario& s) {
+std::string to_table(const Evaluation& e, const Scenario& s, const SimulationResult* sim) {
     const Metrics& m = e.metrics;
     std::ostringstream os;
     const std::string& cur = e.currency;
@@ -191,7 +237,41 @@ std::string to_table(const Evaluation& e, const Scenario& s) {
     row("Peak active earners", money(m.peak_earners));
     if (s.budget) row("Budget shortfall (all years)", money(m.total_shortfall) + " " + cur);
 
-    os << "\nFiscal years (" << cur << ")\n";
+    if (sim) {
+        os << "\nUncertainty (" << sim->trials << " trials, " << to_string(sim->sampler) << ", seed " << sim->seed << ")\n";
+        row("P(NPV > 0)", percent(sim->probability_npv_positive));
+        row("P(payback within horizon)", percent(sim->probability_payback_within_horizon));
+        row("Mean NPV", money(sim->metrics[0].mean) + " " + cur + " (standard error " + money(sim->npv_mean_standard_error) + ")");
+        const std::vector<std::pair<std::string, std::string>> shown = {
+            {"npv", "NPV"}, {"irr", "IRR (a year)"}, {"roi", "ROI"}, {"bcr", "Benefit-cost ratio"},
+            {"payback_months", "Payback (months)"}, {"discounted_payback_months", "Disc. payback (months)"},
+            {"cost_per_credential", "Cost per credential"}, {"total_shortfall", "Budget shortfall"}};
+        os << "  " << pad_right("metric", 26) << pad_left("base", 14) << pad_left("mean", 14) << pad_left("P5", 14)
+           << pad_left("P50", 14) << pad_left("P95", 14) << pad_left("exists", 9) << "\n";
+        for (const auto& [key, label] : shown) {
+            if (key == "total_shortfall" && !s.budget) continue;
+            const MetricSummary& summary = sim->metric(key);
+            const bool pct = key == "irr" || key == "roi";
+            const int digits = key == "cost_per_credential" ? 2 : (key == "bcr" || key.find("payback") != std::string::npos ? 1 : 0);
+            auto fmt = [&](double v) {
+                if (std::isnan(v)) return std::string("-");
+                return pct ? percent(v) : money(v, key == "bcr" ? 2 : digits);
+            };
+            os << "  " << pad_right(label, 26) << pad_left(fmt(summary.base), 14) << pad_left(fmt(summary.mean), 14)
+               << pad_left(fmt(summary.p5), 14) << pad_left(fmt(summary.p50), 14) << pad_left(fmt(summary.p95), 14)
+               << pad_left(percent(static_cast<double>(summary.count) / static_cast<double>(sim->trials), 0), 9) << "\n";
+        }
+        if (!sim->probability_shortfall.empty()) {
+            std::string years;
+            for (std::size_t f = 0; f < sim->probability_shortfall.size(); ++f)
+                if (sim->probability_shortfall[f] > 0)
+                    years += (years.empty() ? "" : ", ") + sim->fiscal_year_labels[f] + " " + percent(sim->probability_shortfall[f]);
+            row("P(budget shortfall)", years.empty() ? "none in any trial" : years);
+        }
+        if (!sim->correlation_warning.empty()) os << "  warning: " << sim->correlation_warning << "\n";
+    }
+
+    os << "\nFiscal years (" << cur << ", base case)\n";
     const std::vector<std::string> head = {"year", "months", "costs", "benefits", "net", "cumulative", "budget", "shortfall"};
     const std::vector<std::size_t> width = {10, 7, 14, 14, 14, 14, 14, 12};
     std::vector<std::vector<std::string>> rows;
@@ -230,6 +310,27 @@ std::string to_csv(const Evaluation& e) {
            << e.earners[i] << "," << e.credentials[i];
         for (const MonthlyLine& l : e.cost_lines) os << "," << l.monthly[i];
         for (const MonthlyLine& l : e.benefit_lines) os << "," << l.monthly[i];
+        os << "\n";
+    }
+    return os.str();
+}
+
+std::string samples_to_csv(const SimulationResult& r) {
+    if (r.trial_metrics.rows() != static_cast<Eigen::Index>(r.trials) || r.trial_inputs.rows() != static_cast<Eigen::Index>(r.trials))
+        throw ParameterError("keep_trials", "the simulation did not keep its trials; run it with keep_trials");
+    std::ostringstream os;
+    os << std::setprecision(17);
+    os << "trial";
+    for (const std::string& p : r.input_paths) os << "," << csv_field(p);
+    for (const std::string& m : r.metric_names) os << "," << csv_field(m);
+    os << "\n";
+    for (Eigen::Index t = 0; t < r.trial_metrics.rows(); ++t) {
+        os << t;
+        for (Eigen::Index j = 0; j < r.trial_inputs.cols(); ++j) os << "," << r.trial_inputs(t, j);
+        for (Eigen::Index m = 0; m < r.trial_metrics.cols(); ++m) {
+            os << ",";
+            if (!std::isnan(r.trial_metrics(t, m))) os << r.trial_metrics(t, m);
+        }
         os << "\n";
     }
     return os.str();

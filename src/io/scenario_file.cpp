@@ -132,13 +132,129 @@ public:
         return *v;
     }
 
+    /// A number, or a distribution written as an inline table
+    /// (`{ pert = [0.10, 0.14, 0.20] }`; see docs/scenario-format.md).
     std::optional<Quantity> quantity(const std::string& key) {
         const toml::node* n = get(key);
         if (!n) return std::nullopt;
-        if (!n->is_number()) wrong_type(*n, key, "a number");
+        if (n->is_table()) {
+            Table t(r_, *n->as_table(), key_path(key));
+            Quantity q = t.distribution();
+            t.finish();
+            return q;
+        }
+        if (!n->is_number()) wrong_type(*n, key, "a number or a distribution such as { pert = [lo, mode, hi] }");
         const double v = *n->value<double>();
         if (!std::isfinite(v)) r_.fail(*n, key_path(key), "expected a finite number, found " + detail::describe(v));
         return Quantity(v);
+    }
+
+    /// This table read as a distribution: exactly one kind key, its parameters, an optional base.
+    Quantity distribution() {
+        static const std::vector<std::string> kinds = {"fixed", "uniform", "triangular", "pert", "normal", "lognormal",
+                                                       "lognormal_range", "beta", "discrete", "risk"};
+        std::string kind;
+        for (const std::string& k : kinds) {
+            known_.insert(k);
+            if (t_.get(k)) {
+                if (!kind.empty())
+                    r_.fail(*t_.get(k), key_path(k), "a distribution has one kind; found both '" + kind + "' and '" + k + "'");
+                kind = k;
+            }
+        }
+        if (kind.empty()) {
+            std::string list;
+            for (const std::string& k : kinds) list += (list.empty() ? "" : ", ") + k;
+            // unknown keys first: a misspelt kind is the likely story
+            for (auto&& [k, v] : t_) {
+                const std::string written(k.str());
+                std::string best;
+                std::size_t best_d = std::string::npos;
+                for (const std::string& c : kinds)
+                    if (edit_distance(written, c) < best_d) best_d = edit_distance(written, c), best = c;
+                if (best_d <= 2) r_.fail(position_of(k.source()), key_path(written), "unknown distribution; did you mean '" + best + "'?");
+            }
+            r_.fail(position_of(t_.source()), path_, "expected a number or a distribution with one of: " + list);
+        }
+        const toml::node& node = *get(kind);
+        const std::string where = key_path(kind);
+        auto numbers = [&](const toml::node& nd, const std::string& at, std::size_t count, const char* shape) {
+            std::vector<double> v;
+            if (count == 1 && nd.is_number()) return std::vector<double>{*nd.value<double>()};
+            if (!nd.is_array()) r_.fail(nd, at, std::string("expected ") + shape + ", found " + describe_node(nd));
+            for (const toml::node& e : *nd.as_array()) {
+                if (!e.is_number()) r_.fail(e, at, std::string("expected ") + shape + ", found " + describe_node(e));
+                v.push_back(*e.value<double>());
+            }
+            if (count && v.size() != count)
+                r_.fail(nd, at, std::string("expected ") + shape + ", found " + std::to_string(v.size()) + " numbers");
+            return v;
+        };
+        auto build = [&](auto&& make) -> Distribution {
+            try {
+                return make();
+            } catch (const ParameterError& e) {
+                r_.fail(node, where, e.what());
+            }
+        };
+        Distribution d;
+        if (kind == "fixed") {
+            const auto v = numbers(node, where, 1, "a number");
+            d = build([&] { return Distribution(Fixed(v[0])); });
+        } else if (kind == "uniform") {
+            const auto v = numbers(node, where, 2, "[lo, hi]");
+            d = build([&] { return Distribution(Uniform(v[0], v[1])); });
+        } else if (kind == "triangular") {
+            const auto v = numbers(node, where, 3, "[lo, mode, hi]");
+            d = build([&] { return Distribution(Triangular(v[0], v[1], v[2])); });
+        } else if (kind == "pert") {
+            const auto v = numbers(node, where, 3, "[lo, mode, hi]");
+            const double lambda = number("lambda", 4.0);
+            d = build([&] { return Distribution(Pert(v[0], v[1], v[2], lambda)); });
+        } else if (kind == "normal") {
+            const auto v = numbers(node, where, 2, "[mean, sd]");
+            double lo = -detail::infinity, hi = detail::infinity;
+            if (const toml::node* tr = get("truncate")) {
+                const auto b = numbers(*tr, key_path("truncate"), 2, "[lo, hi] (use -inf or inf for an open end)");
+                lo = b[0];
+                hi = b[1];
+                d = build([&] { return Distribution(Normal(v[0], v[1], lo, hi)); });
+            } else {
+                d = build([&] { return Distribution(Normal(v[0], v[1])); });
+            }
+        } else if (kind == "lognormal") {
+            const auto v = numbers(node, where, 2, "[mu, sigma] of the underlying normal");
+            d = build([&] { return Distribution(LogNormal(v[0], v[1])); });
+        } else if (kind == "lognormal_range") {
+            const auto v = numbers(node, where, 2, "[p5, p95], the 5th and 95th percentiles");
+            d = build([&] { return Distribution(LogNormal::from_range(v[0], v[1])); });
+        } else if (kind == "beta") {
+            const auto v = numbers(node, where, 2, "[alpha, beta]");
+            std::vector<double> range{0.0, 1.0};
+            if (const toml::node* rg = get("range")) range = numbers(*rg, key_path("range"), 2, "[lo, hi]");
+            d = build([&] { return Distribution(Beta(v[0], v[1], range[0], range[1])); });
+        } else if (kind == "discrete") {
+            const auto v = numbers(node, where, 0, "a list of values");
+            const toml::node* pr = get("probabilities");
+            if (!pr) missing("probabilities");
+            const auto p = numbers(*pr, key_path("probabilities"), 0, "a list of probabilities");
+            d = build([&] { return Distribution(Discrete(v, p)); });
+        } else {  // risk
+            const auto p = numbers(node, where, 1, "a probability");
+            const toml::node* impact_node = get("impact");
+            if (!impact_node) missing("impact");
+            Distribution impact;
+            if (impact_node->is_table()) {
+                Table it(r_, *impact_node->as_table(), key_path("impact"));
+                impact = *it.distribution().distribution;
+                it.finish();
+            } else {
+                impact = Distribution(numbers(*impact_node, key_path("impact"), 1, "a number or a distribution")[0]);
+            }
+            d = build([&] { return Distribution(RiskEvent(p[0], impact)); });
+        }
+        if (auto b = number("base")) return Quantity(d, *b);
+        return Quantity(d);
     }
     void quantity(const std::string& key, Quantity& target) {
         if (auto q = quantity(key)) target = *q;
@@ -408,7 +524,10 @@ Scenario read_document(Reader& reader, const toml::table& doc) {
                 p.flat_fee = tier.number("flat_fee", 0.0);
                 v.tiers.push_back(p);
             });
-            if (v.tiers.empty()) t.missing("tiers");
+            if (v.tiers.empty()) {
+                if (const toml::node* n = t.raw().get("tiers")) t.reader().fail(*n, t.key_path("tiers"), "expected at least one tier, found none");
+                t.missing("tiers");
+            }
             t.quantity("annual_escalation", v.annual_escalation);
             t.quantity("price_multiplier", v.price_multiplier);
             t.quantity("discount_share", v.discount_share);
@@ -505,6 +624,18 @@ Scenario read_document(Reader& reader, const toml::table& doc) {
         s.budget = std::move(g);
     }
 
+    root.each("correlations", [&](Table& t) {
+        const auto names = t.strings("inputs");
+        if (names.size() != 2) {
+            const toml::node* n = t.raw().get("inputs");
+            if (!n) t.missing("inputs");
+            t.reader().fail(*n, t.key_path("inputs"), "expected two input key paths, found " + std::to_string(names.size()));
+        }
+        auto rank = t.number("rank");
+        if (!rank) t.missing("rank");
+        s.correlations.push_back({names[0], names[1], *rank});
+    });
+
     if (auto t = root.table("stakeholders")) {
         s.stakeholders.sponsor = t->string("sponsor", "");
         s.stakeholders.decision_makers = t->strings("decision_makers");
@@ -523,7 +654,7 @@ Scenario read_document(Reader& reader, const toml::table& doc) {
     } catch (const ParameterError& e) {
         reader.fail(reader.find(e.path()), e.path(), e.message());
     } catch (const NumericError& e) {
-        reader.fail(reader.find("adoption"), "adoption", e.what());
+        reader.fail(Position{}, "", e.what());
     }
     return s;
 }

@@ -256,6 +256,8 @@ inline CompiledModel compile(const Scenario& s) {
     std::vector<AdoptionMilestone> ms;
     for (const Milestone& m : a.milestones) ms.push_back({static_cast<double>(offset(m.date) + 1), m.share});
     if (a.model == AdoptionModel::logistic) {
+        CREDROI_REQUIRE(!a.bass_p, "adoption.bass_p", "applies to model = \"bass\" only; this adoption is logistic");
+        CREDROI_REQUIRE(!a.bass_q, "adoption.bass_q", "applies to model = \"bass\" only; this adoption is logistic");
         c.logistic = LogisticAdoption::fit(ms, a.ceiling);
         if (a.launch) {
             c.launch_month = static_cast<double>(offset(*a.launch));
@@ -271,6 +273,7 @@ inline CompiledModel compile(const Scenario& s) {
             CREDROI_REQUIRE(a.bass_p && a.bass_q, a.bass_p ? "adoption.bass_q" : "adoption.bass_p",
                             "expected both bass_p and bass_q, or neither (then they are fitted through the milestones)");
             c.bass_curve = BassAdoption(*a.bass_p, *a.bass_q, a.ceiling, launch);
+            if (!ms.empty()) detail::check_milestones(ms, a.ceiling);  // shown on charts, so they must make sense
         } else {
             c.bass_curve = BassAdoption::fit(ms, a.ceiling, launch);
         }
@@ -301,6 +304,10 @@ inline CompiledModel compile(const Scenario& s) {
         r.annual_billing = annual_billing;
         r.start = start ? offset(*start) : 0;
         r.end = end ? offset(*end) : H - 1;
+        CREDROI_REQUIRE(r.start < H, p + ".start", "expected a month before the horizon ends " << last.to_string()
+                                                                                                << ", found " << start->to_string());
+        CREDROI_REQUIRE(r.end >= 0, p + ".end", "expected a month from the model start " << s.start.to_string()
+                                                                                         << " on, found " << end->to_string());
         CREDROI_REQUIRE(r.end >= r.start, p + ".end",
                         "expected a month not before the start " << (start ? *start : s.start).to_string() << ", found "
                                                                  << (end ? end->to_string() : std::string("?")));
@@ -331,6 +338,9 @@ inline CompiledModel compile(const Scenario& s) {
                     }(),
                     0, 0, 0};
         CREDROI_REQUIRE(r.end >= r.start, p + ".end", "expected a month not before contract_start " << v.contract_start.to_string());
+        CREDROI_REQUIRE(r.start < H, p + ".contract_start",
+                        "expected a month before the horizon ends " << last.to_string() << ", found " << v.contract_start.to_string());
+        CREDROI_REQUIRE(r.end >= 0, p + ".end", "expected a month from the model start " << s.start.to_string() << " on");
         r.escalation = reg.add(p + ".annual_escalation", v.annual_escalation, Domain::above_minus_one);
         r.multiplier = reg.add(p + ".price_multiplier", v.price_multiplier, Domain::non_negative);
         r.discount = reg.add(p + ".discount_share", v.discount_share, Domain::share);
@@ -343,6 +353,8 @@ inline CompiledModel compile(const Scenario& s) {
         CREDROI_REQUIRE(q.cycle_years >= 1, p + ".cycle_years", "expected a whole number of years >= 1, found " << q.cycle_years);
         QualityRef r{};
         r.first = offset(q.first_date);
+        CREDROI_REQUIRE(r.first < H, p + ".first_date",
+                        "expected a month before the horizon ends " << last.to_string() << ", found " << q.first_date.to_string());
         r.initial = reg.add(p + ".initial", q.initial, Domain::non_negative);
         r.surveillance = reg.add(p + ".surveillance", q.surveillance, Domain::non_negative);
         r.recertification = reg.add(p + ".recertification", q.recertification, Domain::non_negative);

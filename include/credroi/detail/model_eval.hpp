@@ -135,9 +135,15 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
             if (i < r.start || i > r.end) continue;
             VendorState& st = vendor[k];
             const int since = i - r.start;
-            if (since % 12 == 0 || i == 0) {  // a contract year starts (or the horizon starts inside one)
+            if (since % 12 == 0) {  // a contract year starts
                 st.volume.setZero();
                 st.previous_cost.setZero();
+            } else if (i == 0) {
+                // The horizon starts inside a contract year: its volume so far is
+                // unknown and counted from zero, and its first-tier fee was paid
+                // before the model start (as for a recurring line billed in advance).
+                st.volume.setZero();
+                st.previous_cost.setConstant(r.price.cost(0.0));
             }
             st.escalation.at(st.one_plus, since / 12);
             if (r.unit == VolumeUnit::credentials)
@@ -288,21 +294,6 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
         m.total_credentials += b.credentials(t, i);
         m.peak_earners = std::max(m.peak_earners, b.earners(t, i));
     }
-    // Break-even: the month in which cumulative net first turns >= 0 after
-    // having been negative (the month payback falls in); the first month if it
-    // never is negative.
-    std::optional<int> break_even;
-    double cumulative = 0;
-    bool was_negative = false;
-    for (int i = 0; i < H && !break_even; ++i) {
-        cumulative += net[static_cast<std::size_t>(i)];
-        if (cumulative < 0)
-            was_negative = true;
-        else if (was_negative)
-            break_even = i;
-    }
-    if (!was_negative) break_even = 0;
-    if (break_even) m.break_even_month = s.start.plus_months(*break_even);
     m.npv = m.pv_benefits - m.pv_costs;
     m.total_net = m.total_benefits - m.total_costs;
     if (m.pv_costs > 0) {
@@ -315,14 +306,21 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
     m.irr_status = r.status;
     if (r.rate) m.irr = annual_rate_from_monthly(*r.rate);
     for (double x : r.all_rates) m.irr_all.push_back(annual_rate_from_monthly(x));
-    if (auto mm = mirr(net, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_from_monthly(*mm);
-    // Payback counts months from the model start: with end-of-month flows,
-    // month i's flow stands at t = i + 1, so a zero flow stands at t = 0.
+    // Payback and MIRR count months from the model start: with end-of-month
+    // flows, month i's flow stands at t = i + 1, so a zero flow stands at t = 0.
     std::vector<double> timed;
     timed.reserve(static_cast<std::size_t>(H) + 1);
     if (!s.cash_flows_at_month_start) timed.push_back(0.0);
     timed.insert(timed.end(), net.begin(), net.end());
+    if (auto mm = mirr(timed, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_from_monthly(*mm);
     m.payback_months = payback_period(timed);
+    // Break-even is the month payback falls in (one rule for both): with
+    // end-of-month flows, payback p in (i, i + 1] months falls in month i.
+    if (m.payback_months) {
+        const int shift = s.cash_flows_at_month_start ? 0 : 1;
+        const int month = std::max(0, static_cast<int>(std::ceil(*m.payback_months)) - shift);
+        m.break_even_month = s.start.plus_months(std::min(month, H - 1));
+    }
     m.discounted_payback_months = discounted_payback_period(monthly_rate, timed);
     if (m.total_credentials > 0) m.cost_per_credential = m.total_costs / m.total_credentials;
     if (m.peak_earners > 0) m.cost_per_earner = m.total_costs / m.peak_earners;
