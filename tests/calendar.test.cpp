@@ -216,6 +216,9 @@ TEST_CASE("calendar: FiscalCalendar") {
         CHECK(error_path([] { FiscalCalendar(13); }) == "start_month");
         CHECK(FiscalCalendar().start_month() == 1);
         CHECK(FiscalCalendar().naming() == FiscalYearNaming::by_end_year);
+        const FiscalCalendar from_braces = {};  // usable in aggregates
+        CHECK(from_braces == FiscalCalendar(1, FiscalYearNaming::by_end_year));
+        CHECK(FiscalCalendar(4) != FiscalCalendar(4, FiscalYearNaming::by_start_year));
     }
     SUBCASE("April start, named by end year: April 2026 .. March 2027 is FY2027") {
         const FiscalCalendar cal(4);

@@ -163,7 +163,8 @@ TEST_CASE("scenario_file: errors name file, line, column and key") {
     SUBCASE("wrong type") {
         const auto e = error_of(base + "\n[[costs.recurring]]\nannual = \"lots\"\n");
         CHECK(e.path() == "costs.recurring[0].annual");
-        CHECK(std::string(e.what()) == "test.toml:16:10: costs.recurring[0].annual: expected a number, found a string (\"lots\")");
+        CHECK(std::string(e.what()) == "test.toml:16:10: costs.recurring[0].annual: expected a number or a distribution such as "
+                                   "{ pert = [lo, mode, hi] }, found a string (\"lots\")");
     }
     SUBCASE("negative amount, reported where it stands") {
         const auto e = error_of(base + "\n[[costs.recurring]]\nannual = -5\n");
@@ -225,5 +226,88 @@ TEST_CASE("scenario_file: JSON with the same schema gives the same scenario") {
         FAIL("no error");
     } catch (const credroi::ScenarioError& e) {
         CHECK(std::string(e.what()) == "<dict>: scenario.name: expected a string, found an integer (5)");
+    }
+}
+
+TEST_CASE("scenario_file: distributions and correlations") {
+    const std::string text = base + R"(
+[[costs.one_off]]
+name = "risky"
+amount = { risk = 0.25, impact = { triangular = [10, 20, 50] } }
+quantity = { pert = [1, 2, 6], lambda = 3 }
+date = "2026-02"
+
+[[costs.recurring]]
+annual = { lognormal_range = [800, 1500], base = 1000 }
+annual_escalation = { normal = [0.03, 0.01], truncate = [0, 0.1] }
+
+[[costs.recurring]]
+annual = { discrete = [100, 200], probabilities = [0.3, 0.7] }
+annual_escalation = { beta = [2, 5], range = [0, 0.1] }
+
+[benefits.retention]
+relative_attrition_reduction = { uniform = [0.0, 0.04] }
+
+[[correlations]]
+inputs = ["costs.one_off[0].quantity", "benefits.retention.relative_attrition_reduction"]
+rank = -0.3
+)";
+    const credroi::Scenario s = credroi::read_scenario_string(text);
+    const auto& risky = s.costs.one_off[0];
+    REQUIRE(risky.amount.uncertain());
+    CHECK(credroi::kind_name(*risky.amount.distribution) == "risk_event");
+    CHECK(risky.amount.value == 0.0);  // the median of a 25 % risk is "it does not happen"
+    REQUIRE(risky.quantity.distribution->get_if<credroi::Pert>());
+    CHECK(risky.quantity.distribution->get_if<credroi::Pert>()->lambda() == 3.0);
+    CHECK(risky.quantity.value == 2.0);  // PERT: the mode is the base
+    CHECK(s.costs.recurring[0].annual.value == 1000.0);  // explicit base
+    CHECK(s.costs.recurring[0].annual_escalation.distribution->get_if<credroi::Normal>()->truncated());
+    CHECK(s.costs.recurring[1].annual.value == 200.0);   // the median of the discrete values
+    CHECK(s.benefits.retention->relative_attrition_reduction.value == doctest::Approx(0.02));
+    REQUIRE(s.correlations.size() == 1);
+    CHECK(s.correlations[0].rank == -0.3);
+    const credroi::Model m(s);
+    CHECK(m.uncertain_inputs().size() == 7);
+    CHECK(m.correlation() != nullptr);
+}
+
+TEST_CASE("scenario_file: bad distributions are reported at their key") {
+    auto with = [](const std::string& line) { return base + "\n[[costs.recurring]]\n" + line + "\n"; };
+    SUBCASE("PERT mode outside its range") {
+        const auto e = error_of(with("annual = { pert = [5, 4, 3] }"));
+        CHECK(e.path() == "costs.recurring[0].annual.pert");
+        CHECK(e.line() == 16);
+        CHECK(std::string(e.what()).find("mode") != std::string::npos);
+    }
+    SUBCASE("misspelt kind") {
+        const auto e = error_of(with("annual = { prt = [1, 2, 3] }"));
+        CHECK(std::string(e.what()).find("did you mean 'pert'?") != std::string::npos);
+    }
+    SUBCASE("two kinds") {
+        const auto e = error_of(with("annual = { pert = [1, 2, 3], uniform = [1, 2] }"));
+        CHECK(std::string(e.what()).find("one kind") != std::string::npos);
+    }
+    SUBCASE("wrong number of parameters") {
+        const auto e = error_of(with("annual = { triangular = [1, 2] }"));
+        CHECK(std::string(e.what()).find("expected [lo, mode, hi], found 2 numbers") != std::string::npos);
+    }
+    SUBCASE("unknown parameter") {
+        const auto e = error_of(with("annual = { uniform = [1, 2], lamda = 4 }"));
+        CHECK(e.path() == "costs.recurring[0].annual.lamda");
+    }
+    SUBCASE("a distribution that leaves its key's range") {
+        const auto e = error_of(with("annual = { normal = [100, 50] }"));
+        CHECK(e.path() == "costs.recurring[0].annual");
+        CHECK(std::string(e.what()).find("in every trial") != std::string::npos);
+    }
+    SUBCASE("probabilities that do not sum to 1") {
+        const auto e = error_of(with("annual = { discrete = [1, 2], probabilities = [0.5, 0.6] }"));
+        CHECK(std::string(e.what()).find("probabilities") != std::string::npos);
+    }
+    SUBCASE("a correlation of an unknown input") {
+        const auto e = error_of(with("annual = { uniform = [1, 2] }") +
+                                "\n[[correlations]]\ninputs = [\"costs.recurring[0].annual\", \"nope\"]\nrank = 0.5\n");
+        CHECK(e.path() == "correlations[0].inputs");
+        CHECK(std::string(e.what()).find("costs.recurring[0].annual") != std::string::npos);
     }
 }

@@ -272,8 +272,11 @@ enum class FiscalYearNaming {
 /// by_end_year, so October 2026 is FY2027 Q1.
 class FiscalCalendar {
 public:
+    /// The calendar year, January to December (not explicit, so that `= {}` works in aggregates).
+    FiscalCalendar() noexcept : start_month_(1), naming_(FiscalYearNaming::by_end_year) {}
+
     /// Throws ParameterError("start_month") unless 1 <= start_month <= 12.
-    explicit FiscalCalendar(int start_month = 1, FiscalYearNaming naming = FiscalYearNaming::by_end_year)
+    explicit FiscalCalendar(int start_month, FiscalYearNaming naming = FiscalYearNaming::by_end_year)
         : start_month_(start_month), naming_(naming) {
         CREDROI_REQUIRE(start_month >= 1 && start_month <= 12, "start_month",
                         "expected 1..12, found " << start_month);

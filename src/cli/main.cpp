@@ -77,13 +77,17 @@ int main(int argc, char** argv) {
     run->add_option("FILE", file, "Scenario file (TOML); see docs/scenario-format.md")->required();
     run->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
     run->add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
-    std::uint64_t trials = 0, seed = 1;
+    std::int64_t trials = 0;
+    std::int64_t seed = 1;
     unsigned threads = 0;
     std::string sampler = "lhs", samples;
-    run->add_option("--trials", trials, "Monte Carlo trials (0: the base case only)");
-    run->add_option("--seed", seed, "Random seed; the same seed gives the same results at any thread count")->capture_default_str();
+    run->add_option("--trials", trials, "Monte Carlo trials (0: the base case only)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 50));
+    run->add_option("--seed", seed, "Random seed; the same seed gives the same results at any thread count")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     run->add_option("--sampler", sampler, "Sampling design")->check(CLI::IsMember({"lhs", "mc", "sobol"}))->capture_default_str();
-    run->add_option("--threads", threads, "Threads (0: every core)")->capture_default_str();
+    run->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u))->capture_default_str();
     run->add_option("--samples", samples, "Write every trial's uncertain inputs and metrics to this CSV file");
 
     auto* validate = app.add_subcommand("validate", "Check a scenario file and report the first problem");
@@ -109,8 +113,8 @@ int main(int argc, char** argv) {
         if (!samples.empty() && trials == 0) throw credroi::ParameterError("--samples", "needs --trials N (N >= 1)");
         if (trials > 0) {
             credroi::SimulationOptions o;
-            o.trials = trials;
-            o.seed = seed;
+            o.trials = static_cast<std::uint64_t>(trials);
+            o.seed = static_cast<std::uint64_t>(seed);
             o.sampler = credroi::parse_sampler(sampler);
             o.threads = threads;
             o.keep_trials = !samples.empty();

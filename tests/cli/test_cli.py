@@ -137,7 +137,7 @@ def replace(old, new):
 BAD_INPUTS = {
     "malformed TOML": (BASE + "\n[costs\n", r":(\d+):(\d+): not valid TOML"),
     "unknown key": (replace("annual = 1200", "anual = 1200"), "costs.recurring[0].anual: unknown key; did you mean 'annual'?"),
-    "wrong type": (replace("headcount = 100", 'headcount = "lots"'), 'segments[0].headcount: expected a number, found a string ("lots")'),
+    "wrong type": (replace("headcount = 100", 'headcount = "lots"'), 'segments[0].headcount: expected a number or a distribution such as { pert = [lo, mode, hi] }, found a string ("lots")'),
     "negative amount": (replace("annual = 1200", "annual = -5"), "costs.recurring[0].annual: expected a number >= 0, found -5"),
     "probability above 1": (replace('name = "staff"', 'name = "staff"\nannual_attrition = 1.5'),
                             "segments[0].annual_attrition: expected a share between 0 and 1, found 1.5"),
@@ -211,3 +211,81 @@ def test_unknown_format_is_a_usage_error():
     p = run("run", TINY, "--format", "xml")
     assert p.returncode != 0
     assert "format" in p.stderr
+
+
+CORPORATE = ROOT / "examples" / "corporate-ld.toml"
+
+
+def test_simulation_json_and_table():
+    doc = json.loads(run("run", CORPORATE, "--trials", "2000", "--seed", "3", "--format", "json", check=True).stdout)
+    sim = doc["simulation"]
+    assert sim["trials"] == 2000 and sim["seed"] == 3 and sim["sampler"] == "lhs"
+    npv = sim["metrics"]["npv"]
+    assert npv["count"] == 2000
+    assert npv["p5"] <= npv["p50"] <= npv["p95"]
+    assert npv["min"] <= npv["p5"] and npv["p95"] <= npv["max"]
+    assert npv["base"] == pytest.approx(doc["metrics"]["npv"], rel=1e-12)
+    assert 0.0 <= sim["probability_npv_positive"] <= 1.0
+    assert set(sim["probability_shortfall"]) == {fy["label"] for fy in doc["fiscal_years"]}
+    bands = sim["cumulative_net_bands"]
+    assert len(bands["month"]) == len(bands["percentiles"]["p50"]) == doc["scenario"]["horizon_months"]
+    table = run("run", CORPORATE, "--trials", "500", check=True).stdout
+    assert "P(NPV > 0)" in table and "P95" in table
+
+
+def test_same_seed_same_numbers_at_any_thread_count():
+    outs = []
+    for threads in ("1", "2", "8"):
+        doc = json.loads(run("run", CORPORATE, "--trials", "3000", "--seed", "11", "--threads", threads,
+                             "--format", "json", check=True).stdout)
+        del doc["simulation"]["threads"]
+        outs.append(doc)
+    assert outs[0] == outs[1] == outs[2]
+    other = json.loads(run("run", CORPORATE, "--trials", "3000", "--seed", "12", "--format", "json", check=True).stdout)
+    assert other["simulation"]["metrics"]["npv"]["mean"] != outs[0]["simulation"]["metrics"]["npv"]["mean"]
+
+
+def test_samples_csv(tmp_path):
+    samples = tmp_path / "samples.csv"
+    doc = json.loads(run("run", CORPORATE, "--trials", "1500", "--samples", samples, "--format", "json", check=True).stdout)
+    import csv
+    rows = list(csv.DictReader(samples.open()))
+    assert len(rows) == 1500
+    assert "adoption.delay_months" in rows[0] and "npv" in rows[0]
+    npvs = sorted(float(r["npv"]) for r in rows)
+    assert sum(npvs) / len(npvs) == pytest.approx(doc["simulation"]["metrics"]["npv"]["mean"], rel=1e-9)
+    # the summary's percentiles are those of the trials (NumPy's linear rule)
+    rank = 0.1 * (len(npvs) - 1)
+    lo = int(rank)
+    p10 = npvs[lo] + (npvs[lo + 1] - npvs[lo]) * (rank - lo)
+    assert doc["simulation"]["metrics"]["npv"]["p10"] == pytest.approx(p10, rel=1e-12)
+    delays = [float(r["adoption.delay_months"]) for r in rows]
+    assert 0.0 <= min(delays) and max(delays) <= 9.0
+
+
+def test_samples_need_trials(tmp_path):
+    p = run("run", CORPORATE, "--samples", tmp_path / "s.csv")
+    assert p.returncode == 1 and "--samples" in p.stderr
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_bad_trials_and_sampler():
+    assert run("run", CORPORATE, "--trials", "-5").returncode != 0
+    p = run("run", CORPORATE, "--trials", "10", "--sampler", "quasi")
+    assert p.returncode != 0 and "sampler" in p.stderr
+
+
+def test_interrupt_writes_nothing(tmp_path):
+    import signal
+    import time
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen([BIN, "run", str(CORPORATE), "--trials", "50000000", "--format", "json", "--output", str(out)],
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    start = time.time()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert time.time() - start < 10, "stops promptly"
+    assert proc.returncode == 130
+    assert "interrupted" in err
+    assert list(tmp_path.iterdir()) == []

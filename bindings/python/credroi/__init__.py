@@ -1,0 +1,123 @@
+"""credroi: will a digital badge or credential programme pay off, when, how sure can we be, and what does it depend on?
+
+The Python door to credroi's engine (the same numbers as the C++ library and
+the ``credroi`` command line):
+
+>>> import credroi
+>>> s = credroi.Scenario.from_file("examples/corporate-ld.toml")   # doctest: +SKIP
+>>> base = s.evaluate()                   # the base case             # doctest: +SKIP
+>>> base.metrics["npv"], base.metrics["irr"], base.metrics["payback_months"]  # doctest: +SKIP
+>>> base.monthly, base.fiscal_years       # pandas DataFrames         # doctest: +SKIP
+>>> sim = s.simulate(trials=10_000, seed=1, keep_trials=True)         # doctest: +SKIP
+>>> sim.summary(), sim.probability_npv_positive                       # doctest: +SKIP
+>>> credroi.plot.fan_chart(sim, base)                                 # doctest: +SKIP
+
+Contents
+--------
+Scenario
+    ``from_file``, ``from_dict``, ``from_toml``; ``evaluate()`` and
+    ``simulate()``; ``milestones``, ``inputs``, ``report()``.
+Evaluation, SimulationResult
+    Results: ``metrics`` (dict), ``monthly`` / ``fiscal_years`` / ``summary()``
+    / ``bands`` (pandas), per-trial arrays handed to NumPy without a copy.
+npv, irr, irr_result, xnpv, xirr, xirr_result, mirr, payback_period, discounted_payback_period
+    Finance functions: the first flow falls at t = 0 and is not discounted;
+    "no IRR" is None, never a made-up number.
+Fixed, Uniform, Triangular, Pert, Normal, LogNormal, Beta, Discrete, RiskEvent
+    Distributions (all instances of ``credroi.Distribution``).
+Error, ParameterError, ScenarioError, NumericError, IoError, Cancelled
+    What bad input raises; messages are those of the command line.
+plot
+    matplotlib charts: fan chart, NPV histogram, tornado, adoption S-curve,
+    budget against spend.
+"""
+import abc as _abc
+
+from ._core import (
+    Beta,
+    Cancelled,
+    Discrete,
+    Error,
+    Evaluation,
+    Fixed,
+    IoError,
+    IrrResult,
+    LogNormal,
+    Normal,
+    NumericError,
+    ParameterError,
+    Pert,
+    RiskEvent,
+    Scenario,
+    ScenarioError,
+    SimulationResult,
+    Triangular,
+    Uniform,
+    __version__,
+    annual_rate_from_monthly,
+    discounted_payback_period,
+    irr,
+    irr_result,
+    mirr,
+    monthly_rate_from_annual,
+    npv,
+    payback_period,
+    xirr,
+    xirr_result,
+    xnpv,
+)
+from . import _results
+
+_results.install()
+
+
+class Distribution(_abc.ABC):
+    """Any credroi distribution: ``isinstance(x, credroi.Distribution)``.
+
+    Every distribution has ``quantile(p)`` (vectorised over arrays), ``cdf(x)``,
+    ``mean()``, ``variance()``, ``sd()``, ``median()``, ``support()``, ``kind``
+    and ``to_dict()`` (its scenario-file form); ``repr()`` describes it.
+    """
+
+
+for _cls in (Fixed, Uniform, Triangular, Pert, Normal, LogNormal, Beta, Discrete, RiskEvent):
+    Distribution.register(_cls)
+del _cls
+
+from . import plot  # noqa: E402  (matplotlib itself is imported only when a chart is drawn)
+
+__all__ = [
+    "Beta",
+    "Cancelled",
+    "Discrete",
+    "Distribution",
+    "Error",
+    "Evaluation",
+    "Fixed",
+    "IoError",
+    "IrrResult",
+    "LogNormal",
+    "Normal",
+    "NumericError",
+    "ParameterError",
+    "Pert",
+    "RiskEvent",
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "Triangular",
+    "Uniform",
+    "__version__",
+    "annual_rate_from_monthly",
+    "discounted_payback_period",
+    "irr",
+    "irr_result",
+    "mirr",
+    "monthly_rate_from_annual",
+    "npv",
+    "payback_period",
+    "plot",
+    "xirr",
+    "xirr_result",
+    "xnpv",
+]
