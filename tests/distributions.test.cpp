@@ -18,6 +18,7 @@
 #include <limits>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using credroi::Beta;
@@ -835,6 +836,17 @@ TEST_CASE("distributions: the PERT and Beta tables are built once, shared by cop
         CHECK(&beta.quantile_table() == &beta_copy.quantile_table());
         // Equal parameters in separately built objects: separate tables.
         CHECK(&Pert(0.0, 2.0, 10.0).quantile_table() != &p.quantile_table());
+    }
+    SUBCASE("a moved-from PERT is still a usable value") {
+        Pert from(0.0, 2.0, 10.0);
+        const Pert to = std::move(from);
+        CHECK(&to.quantile_table() == &from.quantile_table());  // NOLINT(bugprone-use-after-move): on purpose
+        const std::vector<double> u{0.25, 0.5};
+        std::vector<double> out(u.size());
+        Distribution moved = Pert(0.0, 5.0, 10.0);
+        const Distribution target = std::move(moved);
+        credroi::quantiles(moved, u.data(), out.data(), u.size());  // NOLINT(bugprone-use-after-move)
+        CHECK(out[1] == Approx(5.0).epsilon(1e-12));                 // Beta(3, 3) is symmetric about 5
     }
     SUBCASE("two threads on one fresh PERT give the single-threaded results") {
         std::vector<double> u = dense_uniforms(4000, 100);

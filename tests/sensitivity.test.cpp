@@ -3,6 +3,7 @@
 // known exactly; determinism at any thread count; missing values; the model
 // adapters against simulate(); every precondition.
 #include <credroi/sensitivity.hpp>
+#include <credroi/sensitivity_report.hpp>
 
 #include <doctest/doctest.h>
 
@@ -520,7 +521,7 @@ TEST_CASE("sensitivity: model adapters agree with simulate()") {
     CHECK(credroi::metric_names(model) == sim.metric_names);
     const auto in = credroi::model_inputs(model);
     CHECK(in.names == sim.input_paths);
-    REQUIRE(in.distributions.size() == 6);
+    REQUIRE(in.distributions.size() == 7);  // discount rate, headcount, attrition, delay, set-up, licence, retention
     const Eigen::ArrayXXd x = sim.trial_inputs;
     for (std::size_t m = 0; m < sim.metric_names.size(); ++m) {
         CAPTURE(sim.metric_names[m]);
@@ -542,7 +543,7 @@ TEST_CASE("sensitivity: model adapters agree with simulate()") {
     CHECK(rs.output_name == "npv");
     const auto k = static_cast<Eigen::Index>(
         std::find(rs.names.begin(), rs.names.end(), "benefits.retention.relative_attrition_reduction") - rs.names.begin());
-    REQUIRE(k < 6);
+    REQUIRE(k < 7);
     CHECK(rs.spearman[k] > 0.5);
     CHECK(rs.contribution_to_variance.sum() == Approx(1.0));
 
@@ -683,5 +684,88 @@ TEST_CASE("sensitivity: bad inputs are ParameterErrors naming the parameter") {
         CHECK(contains(msg, "metric: expected one of \"npv\""));
         CHECK(contains(msg, "\"net FY2026\""));  // no budget: no shortfall metrics
         CHECK_NOTHROW(credroi::metric_function(model, "net FY2026"));
+    }
+}
+
+TEST_CASE("sensitivity: report text for people and tools") {
+    SUBCASE("labels") {
+        CHECK(credroi::metric_label("npv") == "NPV");
+        CHECK(credroi::metric_label("payback_months") == "payback (months)");
+        CHECK(credroi::metric_label("shortfall FY2027") == "budget shortfall FY2027");
+        CHECK(credroi::metric_label("net FY2027") == "net cash flow FY2027");
+        CHECK(credroi::metric_label("y") == "y");
+        CHECK(credroi::input_label("benefits.retention.relative_attrition_reduction") ==
+              "relative attrition reduction (benefits.retention)");
+        CHECK(credroi::input_label("x1") == "x1");
+    }
+    SUBCASE("tornado") {
+        credroi::TornadoResult r;
+        r.output_name = "npv";
+        r.base_output = 150000;
+        r.evaluations = 5;
+        r.bars.push_back({"benefits.retention.relative_attrition_reduction", 1, 0.01, 0.04, -120000, 340000, 460000});
+        r.bars.push_back({"costs.one_off[0].amount", 0, 20000, 40000, 160000, 140000, 20000});
+        const std::string table = credroi::sensitivity_table(r);
+        CHECK(contains(table, "NPV depends most on relative attrition reduction (benefits.retention): from its P10 "
+                              "(0.01) to its P90 (0.04) NPV moves from -120,000 to 340,000, a swing of 460,000.\n"));
+        CHECK(contains(table, "Then on amount (costs.one_off[0]): "));
+        CHECK(contains(table, "Base case NPV: 150,000."));
+        // rows in bar order, numbers aligned under their header
+        CHECK(table.find("benefits.retention.relative_attrition_reduction") < table.find("costs.one_off[0].amount  "));
+        const std::string json = credroi::sensitivity_json(r);
+        CHECK(json.rfind("{\n  \"method\": \"tornado\",\n  \"metric\": \"npv\",\n  \"base\": 150000,", 0) == 0);
+        CHECK(contains(json, "{\"input\": \"costs.one_off[0].amount\", \"low_input\": 20000, \"high_input\": 40000, "
+                             "\"low_output\": 160000, \"high_output\": 140000, \"swing\": 20000}"));
+        const std::string csv = credroi::sensitivity_csv(r);
+        CHECK(csv.rfind("input,low_input,high_input,low_output,high_output,swing\n"
+                        "benefits.retention.relative_attrition_reduction,0.01,0.04,-120000,340000,460000\n",
+                        0) == 0);
+    }
+    SUBCASE("sobol, rank and spider") {
+        credroi::SobolIndices s;
+        s.output_name = "roi";
+        s.names = {"a.b_c", "d"};
+        s.first_order.resize(2);
+        s.first_order << 0.1, 0.55;
+        s.total_order.resize(2);
+        s.total_order << 0.2, 0.7;
+        s.first_order_interval.resize(2, 2);
+        s.first_order_interval << 0.05, 0.15, 0.5, 0.6;
+        s.total_order_interval = s.first_order_interval + 0.1;
+        s.order = {1, 0};
+        s.n = 1024;
+        const std::string t = credroi::sensitivity_table(s, 2);
+        CHECK(contains(t, "ROI depends most on d: it explains 55 % of the variance of ROI alone (95 % interval 50 % to "
+                          "60 %) and 70 % with its interactions."));
+        CHECK(contains(t, "Then on b c (a): it explains 10 % "));
+        // 0.65 of the variance is first order: the rest, 35 %, is interactions
+        CHECK(contains(t, "interactions between inputs account for about 35 % of the variance."));
+        CHECK(contains(credroi::sensitivity_json(s), "\"first_order_estimator\": \"Saltelli 2010\""));
+        CHECK(credroi::sensitivity_csv(s).rfind(
+                  "input,first_order,first_order_lo,first_order_hi,total_order,total_order_lo,total_order_hi\n", 0) == 0);
+
+        Eigen::ArrayXXd x(5, 2);
+        x.col(0) << 1, 2, 3, 4, 5;
+        x.col(1) << 50, 30, 10, 20, 40;
+        Eigen::ArrayXd y(6);
+        y << 2, 1, 4, 3, 5, std::nan("");
+        Eigen::ArrayXXd x6(6, 2);
+        x6.topRows(5) = x;
+        x6.row(5) << 9, 9;
+        const auto r = credroi::rank_sensitivity(x6, y, {"first", "second"}, "irr");
+        const std::string rt = credroi::sensitivity_table(r);
+        CHECK(contains(rt, "IRR depends most on first: rank correlation +0.80 (IRR rises as it rises), 94 % of the "
+                           "variance by rank."));
+        CHECK(contains(rt, "Then on second: rank correlation -0.20 (IRR falls as it rises), 5.9 % of the variance by rank."));
+        CHECK(contains(rt, "1 of 6 trials had no IRR and were left out."));
+        CHECK(contains(rt, "use --method sobol"));  // R^2 = 0.64
+
+        credroi::SpiderOptions so;
+        so.probabilities = {0.25, 0.75};
+        so.output_name = "npv";
+        const auto sp = credroi::spider(linear3, uniforms(3, 0.0, 10.0), {"a", "b", "c"}, Eigen::ArrayXd::Constant(3, 5.0), so);
+        // b from 2.5 to 7.5: 10 + 7.5 - 5 = 12.5 to 10 + 22.5 - 5 = 27.5
+        CHECK(contains(credroi::sensitivity_table(sp), "NPV depends most on b: from its P25 to its P75 NPV goes from 12.5 to 27.5 (range 15)."));
+        CHECK(credroi::sensitivity_csv(sp).rfind("input,base_input,P25,P75,range\nb,5,12.5,27.5,15\n", 0) == 0);
     }
 }

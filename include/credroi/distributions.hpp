@@ -268,6 +268,19 @@ private:
     std::atomic<const BetaQuantileTable*> ready_{nullptr};
 };
 
+/// The shared handle Pert and Beta hold. Its moves copy, so that a moved-from
+/// Pert or Beta still has a table, as a plain value type would.
+class SharedBetaQuantileTable {
+public:
+    SharedBetaQuantileTable() : lazy_(std::make_shared<LazyBetaQuantileTable>()) {}
+    SharedBetaQuantileTable(const SharedBetaQuantileTable&) = default;
+    SharedBetaQuantileTable& operator=(const SharedBetaQuantileTable&) = default;
+    const BetaQuantileTable& get(double a, double b) const { return lazy_->get(a, b); }
+
+private:
+    std::shared_ptr<LazyBetaQuantileTable> lazy_;
+};
+
 inline void require_finite(double x, const char* path) {
     CREDROI_REQUIRE(std::isfinite(x), path, "expected a finite number, found " << describe(x));
 }
@@ -383,12 +396,12 @@ public:
     double beta() const noexcept { return beta_; }    ///< shape of the underlying Beta
     /// The interpolation table behind quantiles(), built on the first call and
     /// shared by copies (an implementation detail, not a parameter).
-    const detail::BetaQuantileTable& quantile_table() const { return table_->get(alpha_, beta_); }
+    const detail::BetaQuantileTable& quantile_table() const { return table_.get(alpha_, beta_); }
 
 private:
     double lo_, mode_, hi_, lambda_;
     double alpha_ = 1.0, beta_ = 1.0;
-    std::shared_ptr<detail::LazyBetaQuantileTable> table_ = std::make_shared<detail::LazyBetaQuantileTable>();
+    detail::SharedBetaQuantileTable table_;
 };
 
 /// Normal(mu, sigma), optionally truncated to [lo, hi] (either end may be
@@ -489,11 +502,11 @@ public:
     double hi() const noexcept { return hi_; }
     /// The interpolation table behind quantiles(), built on the first call and
     /// shared by copies (an implementation detail, not a parameter).
-    const detail::BetaQuantileTable& quantile_table() const { return table_->get(alpha_, beta_); }
+    const detail::BetaQuantileTable& quantile_table() const { return table_.get(alpha_, beta_); }
 
 private:
     double alpha_, beta_, lo_, hi_;
-    std::shared_ptr<detail::LazyBetaQuantileTable> table_ = std::make_shared<detail::LazyBetaQuantileTable>();
+    detail::SharedBetaQuantileTable table_;
 };
 
 /// A finite set of values with their probabilities. Values are kept sorted

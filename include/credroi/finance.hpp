@@ -169,20 +169,19 @@ inline double next_grid_point(double u) noexcept { return u + 0.002 + 0.02 * u; 
 // Sign changes of a sequence, counted conservatively: entries within
 // rounding noise of zero (|s_j| <= noise_j) may have either sign, so each
 // counts as two possible changes. An upper bound on the true count.
-inline std::size_t sign_change_bound(const std::vector<double>& s, const std::vector<double>& noise) {
+struct SignChangeCounter {
     std::size_t changes = 0;
     int last = 0;
-    for (std::size_t j = 0; j < s.size(); ++j) {
-        if (std::abs(s[j]) <= noise[j]) {
+    void add(double s, double noise) {
+        if (std::abs(s) <= noise) {
             changes += 2;
-            continue;
+            return;
         }
-        const int sign = sign_of(s[j]);
+        const int sign = sign_of(s);
         if (last != 0 && sign != last) ++changes;
         last = sign;
     }
-    return changes;
-}
+};
 
 // What find_rate_roots needs to know about one side of rate 0.
 struct RootSide {
@@ -207,7 +206,7 @@ struct RootSide {
 // splits the interval into two brackets: two roots closer than a grid step
 // are still found. Every bracket is solved with Boost.Math's TOMS 748.
 template <class H>
-std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double last, RootSide down, RootSide up) {
+std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double first, double last, RootSide down, RootSide up) {
     std::vector<double> roots;
     const auto tolerance = boost::math::tools::eps_tolerance<double>();
     auto solve = [&](double ya, double yb, double ha, double hb, bool upper) {
@@ -224,35 +223,50 @@ std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double last, 
     const double h1 = h(1.0, true).first;
     if (h1 == 0.0) roots.push_back(1.0);
 
-    if (sign_changes == 1) {
-        if (h1 == 0.0) return roots;
-        // The root lies on the side of y = 1 whose far end has the other sign.
-        const bool upper = sign_of(h1) == sign_of(last);
+    // Exactly one root on one side of y = 1: step out with doubling steps
+    // until the sign changes, then solve the bracket.
+    auto step_out = [&](bool upper, double u_limit) {
         const double dir = upper ? 1.0 : -1.0;
         double u_prev = 0.0;
         double h_prev = h1;
         for (double step = 0.01;; step *= 2.0) {
-            const double u = std::min(u_prev + step, irr_log_y_bound);
+            const double u = std::min(u_prev + step, u_limit);
             const double y = std::exp(dir * u);
             const double hy = h(y, upper).first;
             if (hy == 0.0) {
                 roots.push_back(y);
-                return roots;
+                return;
             }
             if (sign_of(hy) != sign_of(h_prev)) {
                 solve(std::exp(dir * u_prev), y, h_prev, hy, upper);
-                return roots;
+                return;
             }
-            if (u >= irr_log_y_bound) return roots;  // beyond the searched range
+            if (u >= u_limit) return;  // beyond the searched range
             u_prev = u;
             h_prev = hy;
         }
+    };
+
+    if (sign_changes == 1) {
+        if (h1 == 0.0) return roots;
+        // The root lies on the side of y = 1 whose far end has the other sign.
+        step_out(sign_of(h1) == sign_of(last), irr_log_y_bound);
+        return roots;
     }
 
     for (const bool upper : {false, true}) {
         const RootSide side = upper ? up : down;
         const double dir = upper ? 1.0 : -1.0;
         const double u_end = std::min(side.log_y_limit, irr_log_y_bound);
+        if (side.max_roots == 0) continue;
+        if (side.max_roots == 1 && h1 != 0.0) {
+            // At most one root on this side, and the signs at its two ends say
+            // whether there is one (an odd count) or none (an even count): no
+            // scan needed. This is the common case of programme flows.
+            const double far_end = upper ? first : last;
+            if (sign_of(far_end) != sign_of(h1)) step_out(upper, u_end);
+            continue;
+        }
         std::size_t found = 0;
         double y_prev = 1.0;
         std::pair<double, double> prev = h(1.0, upper);
@@ -392,7 +406,8 @@ inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
     // for power series bounds the roots by the sign changes of S (Norstrom's
     // criterion generalised). For rate < 0 the same holds in y = 1 + r for the
     // cumulative sums taken from the last flow backwards.
-    std::vector<double> forward(n), backward(n), forward_noise(n), backward_noise(n);
+    // Counted on the fly (no allocation: this runs once per Monte Carlo trial).
+    detail::SignChangeCounter forward_changes, backward_changes;
     double sum_f = 0.0, gross_f = 0.0, sum_b = 0.0, gross_b = 0.0;
     for (std::size_t j = 0; j < n; ++j) {
         sum_f += v[j];
@@ -400,10 +415,8 @@ inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
         sum_b += v[n - 1 - j];
         gross_b += std::abs(v[n - 1 - j]);
         const double ulps = 4.0 * static_cast<double>(j + 1) * std::numeric_limits<double>::epsilon();
-        forward[j] = sum_f;
-        forward_noise[j] = ulps * gross_f;
-        backward[j] = sum_b;
-        backward_noise[j] = ulps * gross_b;
+        forward_changes.add(sum_f, ulps * gross_f);
+        backward_changes.add(sum_b, ulps * gross_b);
     }
     // Cauchy-type range bounds: a root with rate > 0 needs
     // |v_0| <= max_{i>0} |v_i| * x / (1 - x), i.e. 1 + r <= 1 + max_{i>0} |v_i| / |v_0|;
@@ -416,10 +429,10 @@ inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
     }
     const double margin = 0.01;  // in log(1 + r), against rounding at the limit
     const detail::RootSide up{std::log1p(max_after_first / std::abs(v[0])) + margin,
-                              std::min(changes, detail::sign_change_bound(forward, forward_noise))};
+                              std::min(changes, forward_changes.changes)};
     const detail::RootSide down{std::log1p(max_before_last / std::abs(v[n - 1])) + margin,
-                                std::min(changes, detail::sign_change_bound(backward, backward_noise))};
-    return detail::make_irr_result(detail::find_rate_roots(h, changes, v[n - 1], down, up), changes, guess);
+                                std::min(changes, backward_changes.changes)};
+    return detail::make_irr_result(detail::find_rate_roots(h, changes, v[0], v[n - 1], down, up), changes, guess);
 }
 
 // ---------------------------------------------------------------------------
@@ -545,7 +558,7 @@ inline IrrResult xirr(const std::vector<double>& values, const std::vector<Date>
         std::max(0.0, std::log(scale * max_after_first / std::abs(v[0])) / t[1]) + margin, changes};
     const detail::RootSide down{
         std::max(0.0, std::log(scale * max_before_last / std::abs(v[m])) / (horizon - t[m - 1])) + margin, changes};
-    return detail::make_irr_result(detail::find_rate_roots(h, changes, v.back(), down, up), changes, guess);
+    return detail::make_irr_result(detail::find_rate_roots(h, changes, v.front(), v.back(), down, up), changes, guess);
 }
 
 // ---------------------------------------------------------------------------

@@ -80,6 +80,10 @@ public:
 
     /// Metrics of trial `t` of a batch.
     Metrics metrics(const BatchResult& b, Eigen::Index t) const { return detail::trial_metrics(compiled_, scenario_, b, t); }
+    /// The same, reusing `workspace` (no allocation per trial); IRR and MIRR only when `with_irr`.
+    Metrics metrics(const BatchResult& b, Eigen::Index t, detail::MetricsWorkspace& workspace, bool with_irr) const {
+        return detail::trial_metrics(compiled_, scenario_, b, t, workspace, with_irr);
+    }
 
 private:
     Evaluation evaluate_row(const Eigen::ArrayXXd& x) const;

@@ -818,10 +818,17 @@ inline BatchFunction metric_function(const Model& model, const std::string& metr
             }
             return;
         }
-        std::vector<double> row(detail::fixed_metric_count + 2 * years);
+        // The other metrics from Model::metrics, mapped as detail::trial_metric_row maps them.
+        const double nan = std::numeric_limits<double>::quiet_NaN();
         for (Eigen::Index t = 0; t < x.rows(); ++t) {
-            detail::trial_metric_row(m, br, t, row.data());
-            y[t] = row[index];
+            const Metrics mt = m.metrics(br, t);
+            switch (index) {
+                case 1: y[t] = mt.irr.value_or(nan); break;
+                case 2: y[t] = mt.mirr.value_or(nan); break;
+                case 5: y[t] = mt.payback_months.value_or(nan); break;
+                case 6: y[t] = mt.discounted_payback_months.value_or(nan); break;
+                default: y[t] = mt.cost_per_credential.value_or(nan); break;  // 7
+            }
         }
     };
 }

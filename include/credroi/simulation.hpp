@@ -42,6 +42,9 @@ struct SimulationOptions {
     unsigned threads = 0;                 ///< 0: every core
     Eigen::Index batch_size = 1024;       ///< part of what a seed reproduces (Latin hypercube strata are per batch)
     bool keep_trials = false;             ///< keep each trial's metrics and uncertain inputs
+    /// IRR and MIRR need a root search or compounding per trial, the costliest
+    /// step by far; set false when they are not wanted (they are then NaN, count 0).
+    bool irr = true;
     /// Percentiles are exact (order statistics of every trial) up to this many
     /// trials or whenever trials are kept; above it they come from a sketch
     /// with a relative error below 0.013 %.
@@ -134,9 +137,10 @@ inline double percentile_sorted(const std::vector<double>& v, double p) {
 }
 
 /// The metrics of one trial, in the order of SimulationResult::metric_names.
-inline void trial_metric_row(const Model& model, const BatchResult& b, Eigen::Index t, double* out) {
+inline void trial_metric_row(const Model& model, const BatchResult& b, Eigen::Index t, double* out,
+                             MetricsWorkspace& ws, bool with_irr) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const Metrics m = model.metrics(b, t);
+    const Metrics m = model.metrics(b, t, ws, with_irr);
     out[0] = m.npv;
     out[1] = m.irr.value_or(nan);
     out[2] = m.mirr.value_or(nan);
@@ -228,6 +232,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
         w.shortfall_years.assign(years.size(), 0);
         Eigen::ArrayXXd u, x;
         BatchResult br;
+        detail::MetricsWorkspace ws;
         std::vector<double> row(M);
         try {
             for (;;) {
@@ -249,7 +254,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                 model.evaluate_batch(x, br, false);
                 detail::Welford* acc = &partial[b * M];
                 for (Eigen::Index t = 0; t < n; ++t) {
-                    detail::trial_metric_row(model, br, t, row.data());
+                    detail::trial_metric_row(model, br, t, row.data(), ws, options.irr);
                     for (std::size_t m = 0; m < M; ++m) {
                         const double v = row[m];
                         if (rows) r.trial_metrics(static_cast<Eigen::Index>(first) + t, static_cast<Eigen::Index>(m)) = v;
@@ -320,7 +325,8 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     {
         BatchResult bb;
         model.evaluate_batch(base, bb, false);
-        detail::trial_metric_row(model, bb, 0, base_row.data());
+        detail::MetricsWorkspace ws;
+        detail::trial_metric_row(model, bb, 0, base_row.data(), ws, options.irr);
     }
     std::vector<double> values;
     for (std::size_t m = 0; m < M; ++m) {

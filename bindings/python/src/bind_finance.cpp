@@ -180,10 +180,12 @@ all_rates : list of float
     Every rate found, ascending.
 sign_changes : int
     Sign changes of the flows: an upper bound on the number of IRRs.)pbdoc")
-        .def_property_readonly("rate", [](const IrrResult& r) { return r.rate; })
-        .def_property_readonly("status", [](const IrrResult& r) { return std::string(to_string(r.status)); })
-        .def_property_readonly("all_rates", [](const IrrResult& r) { return r.all_rates; })
-        .def_property_readonly("sign_changes", [](const IrrResult& r) { return r.sign_changes; })
+        .def_property_readonly("rate", [](const IrrResult& r) { return r.rate; }, "The IRR, or None when there is none.")
+        .def_property_readonly("status", [](const IrrResult& r) { return std::string(to_string(r.status)); },
+                               "\"ok\", \"no_sign_change\", \"no_root_found\" or \"multiple_roots\".")
+        .def_property_readonly("all_rates", [](const IrrResult& r) { return r.all_rates; }, "Every rate found, ascending.")
+        .def_property_readonly("sign_changes", [](const IrrResult& r) { return r.sign_changes; },
+                               "Sign changes of the flows: an upper bound on the number of IRRs.")
         .def("__bool__", [](const IrrResult& r) { return r.rate.has_value(); })
         .def("__repr__", [](const IrrResult& r) { return repr(r); });
 
@@ -250,8 +252,8 @@ NumericError
 
 Examples
 --------
->>> round(credroi.xnpv(0.1, [-1000, 1100], ["2026-01-01", "2027-01-01"]), 6)
-0.0)pbdoc");
+>>> round(credroi.xnpv(0.05, [-1000, 1100], ["2026-01-01", "2027-01-01"]), 2)   # 365 days: -1000 + 1100 / 1.05
+47.62)pbdoc");
 
     m.def(
         "xirr",
@@ -340,8 +342,8 @@ NumericError
 
 Examples
 --------
->>> round(credroi.mirr([-1000, 600, 600], 0.1, 0.1), 6)
-0.083216)pbdoc");
+>>> round(credroi.mirr([-1000, 600, 600], 0.1, 0.1), 6)   # sqrt((600 * 1.1 + 600) / 1000) - 1
+0.122497)pbdoc");
 
     m.def("payback_period", &payback_period, py::arg("values"), release_gil(),
           R"pbdoc(Simple payback time in periods, interpolated, or None if it never pays back.

@@ -196,8 +196,8 @@ cost_lines, benefit_lines : pandas.DataFrame
 series : dict of numpy.ndarray
     The monthly totals and drivers as read-only arrays (no copy).)pbdoc");
     evaluation
-        .def_property_readonly("scenario_name", [](const Evaluation& e) { return e.scenario_name; })
-        .def_property_readonly("currency", [](const Evaluation& e) { return e.currency; })
+        .def_property_readonly("scenario_name", [](const Evaluation& e) { return e.scenario_name; }, "Name of the scenario evaluated.")
+        .def_property_readonly("currency", [](const Evaluation& e) { return e.currency; }, "Currency of every amount.")
         .def_property_readonly("discount_rate", [](const Evaluation& e) { return e.discount_rate; },
                                "Annual discount rate used.")
         .def_property_readonly("months", [](const Evaluation& e) { return month_labels(e.months); },
@@ -375,12 +375,14 @@ Examples
 ... })
 >>> s.evaluate().metrics["total_net"]
 1200.0)pbdoc")
-        .def_property_readonly("name", [](const Model& s) { return s.scenario().name; })
-        .def_property_readonly("description", [](const Model& s) { return s.scenario().description; })
-        .def_property_readonly("currency", [](const Model& s) { return s.scenario().currency; })
+        .def_property_readonly("name", [](const Model& s) { return s.scenario().name; }, "``scenario.name``.")
+        .def_property_readonly("description", [](const Model& s) { return s.scenario().description; }, "``scenario.description``.")
+        .def_property_readonly("currency", [](const Model& s) { return s.scenario().currency; },
+                               "Label of every amount (no conversion).")
         .def_property_readonly("start", [](const Model& s) { return s.scenario().start.to_string(); },
                                "First month of the model, ``\"YYYY-MM\"``.")
-        .def_property_readonly("horizon_months", [](const Model& s) { return s.scenario().horizon_months; })
+        .def_property_readonly("horizon_months", [](const Model& s) { return s.scenario().horizon_months; },
+                               "Length of the model in months.")
         .def_property_readonly(
             "months",
             [](const Model& s) {
@@ -405,7 +407,8 @@ Examples
             },
             "Labels of the fiscal years the horizon touches (``\"FY2027\"``, ...).")
         .def_property_readonly("adoption_model",
-                               [](const Model& s) { return s.scenario().adoption.model == AdoptionModel::bass ? "bass" : "logistic"; })
+                               [](const Model& s) { return s.scenario().adoption.model == AdoptionModel::bass ? "bass" : "logistic"; },
+                               "Shape of the adoption S-curve: ``\"logistic\"`` or ``\"bass\"``.")
         .def_property_readonly("adoption_ceiling", [](const Model& s) { return s.scenario().adoption.ceiling; },
                                "Highest adoption share the S-curve approaches.")
         .def_property_readonly(
@@ -424,7 +427,8 @@ eligible population actively earning by the end of ``month``.)pbdoc")
                 return l ? py::object(py::str(l->to_string())) : py::object(py::none());
             },
             "Month the programme opens (``\"YYYY-MM\"``), or None.")
-        .def_property_readonly("has_budget", [](const Model& s) { return s.scenario().budget.has_value(); })
+        .def_property_readonly("has_budget", [](const Model& s) { return s.scenario().budget.has_value(); },
+                               "True when the scenario has a ``[budget]``.")
         .def_property_readonly(
             "input_records",
             [](const Model& s) {
@@ -450,8 +454,9 @@ distribution object, or None for a fixed number).)pbdoc")
                 return out;
             },
             "Key paths of the uncertain inputs, in the order of ``SimulationResult.trial_inputs`` columns.")
-        .def_property_readonly("cost_line_names", [](const Model& s) { return s.cost_line_names(); })
-        .def_property_readonly("benefit_line_names", [](const Model& s) { return s.benefit_line_names(); })
+        .def_property_readonly("cost_line_names", [](const Model& s) { return s.cost_line_names(); }, "Names of the cost lines.")
+        .def_property_readonly("benefit_line_names", [](const Model& s) { return s.benefit_line_names(); },
+                               "Names of the benefit lines.")
         .def_property_readonly(
             "correlations",
             [](const Model& s) {

@@ -87,12 +87,13 @@ cumulative_net_bands : numpy.ndarray
 
 summary(), bands, samples(), trial_metric(name)
     The same as pandas objects.)pbdoc");
-    cls.def_property_readonly("trials", [](const SimulationResult& r) { return r.trials; })
-        .def_property_readonly("seed", [](const SimulationResult& r) { return r.seed; })
+    cls.def_property_readonly("trials", [](const SimulationResult& r) { return r.trials; }, "Number of trials.")
+        .def_property_readonly("seed", [](const SimulationResult& r) { return r.seed; }, "Random seed of the run.")
         .def_property_readonly("sampler", [](const SimulationResult& r) { return std::string(to_string(r.sampler)); },
                                "``\"lhs\"``, ``\"mc\"`` or ``\"sobol\"``.")
         .def_property_readonly("threads", [](const SimulationResult& r) { return r.threads; }, "Threads the run used.")
-        .def_property_readonly("batch_size", [](const SimulationResult& r) { return r.batch_size; })
+        .def_property_readonly("batch_size", [](const SimulationResult& r) { return r.batch_size; },
+                               "Trials per batch (part of what a seed reproduces).")
         .def_property_readonly("exact_percentiles", [](const SimulationResult& r) { return r.exact_percentiles; },
                                "True when percentiles are order statistics of every trial, False when they come "
                                "from a sketch (relative error below 0.013 %).")
@@ -125,13 +126,17 @@ Raises
 ------
 ParameterError
     No such metric.)pbdoc")
-        .def_property_readonly("probability_npv_positive", [](const SimulationResult& r) { return r.probability_npv_positive; })
+        .def_property_readonly("probability_npv_positive", [](const SimulationResult& r) { return r.probability_npv_positive; },
+                               "Share of trials with NPV > 0.")
         .def_property_readonly("probability_payback_within_horizon",
-                               [](const SimulationResult& r) { return r.probability_payback_within_horizon; })
-        .def_property_readonly("probability_irr_exists", [](const SimulationResult& r) { return r.probability_irr_exists; })
+                               [](const SimulationResult& r) { return r.probability_payback_within_horizon; },
+                               "Share of trials that pay back within the horizon.")
+        .def_property_readonly("probability_irr_exists", [](const SimulationResult& r) { return r.probability_irr_exists; },
+                               "Share of trials in which an IRR exists.")
         .def_property_readonly("npv_mean_standard_error", [](const SimulationResult& r) { return r.npv_mean_standard_error; },
                                "sd / sqrt(trials): conservative for the Latin hypercube and Sobol samplers.")
-        .def_property_readonly("fiscal_year_labels", [](const SimulationResult& r) { return r.fiscal_year_labels; })
+        .def_property_readonly("fiscal_year_labels", [](const SimulationResult& r) { return r.fiscal_year_labels; },
+                               "Labels of the fiscal years (``\"FY2027\"``, ...).")
         .def_property_readonly(
             "probability_shortfall",
             [](const SimulationResult& r) {
@@ -149,7 +154,8 @@ ParameterError
                 return out;
             },
             "Month labels of the horizon (columns of ``cumulative_net_bands``).")
-        .def_property_readonly("band_probabilities", [](const SimulationResult& r) { return r.band_probabilities; })
+        .def_property_readonly("band_probabilities", [](const SimulationResult& r) { return r.band_probabilities; },
+                               "Probabilities of the rows of ``cumulative_net_bands`` (0.05, 0.10, 0.25, 0.5, ...).")
         .def_property_readonly(
             "cumulative_net_bands",
             [](const py::object& self) {

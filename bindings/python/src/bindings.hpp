@@ -4,7 +4,6 @@
 // The bindings only parse Python arguments, call the engine and convert the
 // results; no model logic lives here.
 #include <credroi/distributions.hpp>
-#include <credroi/model.hpp>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -12,6 +11,10 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace credroi {
+class Model;  // model.hpp: only bind_scenario.cpp and bind_simulation.cpp need the engine itself
+}
 
 namespace credroi::python {
 

@@ -280,10 +280,19 @@ inline FiscalYearTotals fiscal_year_totals(const CompiledModel& c, const BatchRe
     return y;
 }
 
-inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const BatchResult& b, Eigen::Index t) {
+/// Buffers trial_metrics reuses from trial to trial, so the per-trial path does not allocate.
+struct MetricsWorkspace {
+    std::vector<double> net, timed;
+};
+
+/// The metrics of trial t. `with_irr = false` skips the two metrics that need
+/// root finding or compounding per trial (IRR, MIRR), the costliest part.
+inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const BatchResult& b, Eigen::Index t,
+                             MetricsWorkspace& ws, bool with_irr = true) {
     const int H = s.horizon_months;
     Metrics m;
-    std::vector<double> net(static_cast<std::size_t>(H));
+    std::vector<double>& net = ws.net;
+    net.resize(static_cast<std::size_t>(H));
     for (int i = 0; i < H; ++i) {
         const double cost = b.costs(t, i), benefit = b.benefits(t, i), df = b.discount_factors(t, i);
         net[static_cast<std::size_t>(i)] = benefit - cost;
@@ -302,17 +311,20 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
     }
     const double annual_rate = b.discount_rate(t);
     const double monthly_rate = monthly_rate_from_annual(annual_rate);
-    const IrrResult r = irr(net, monthly_rate);
-    m.irr_status = r.status;
-    if (r.rate) m.irr = annual_rate_from_monthly(*r.rate);
-    for (double x : r.all_rates) m.irr_all.push_back(annual_rate_from_monthly(x));
+    if (with_irr) {
+        const IrrResult r = irr(net, monthly_rate);
+        m.irr_status = r.status;
+        if (r.rate) m.irr = annual_rate_from_monthly(*r.rate);
+        for (double x : r.all_rates) m.irr_all.push_back(annual_rate_from_monthly(x));
+    }
     // Payback and MIRR count months from the model start: with end-of-month
     // flows, month i's flow stands at t = i + 1, so a zero flow stands at t = 0.
-    std::vector<double> timed;
-    timed.reserve(static_cast<std::size_t>(H) + 1);
+    std::vector<double>& timed = ws.timed;
+    timed.clear();
     if (!s.cash_flows_at_month_start) timed.push_back(0.0);
     timed.insert(timed.end(), net.begin(), net.end());
-    if (auto mm = mirr(timed, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_from_monthly(*mm);
+    if (with_irr)
+        if (auto mm = mirr(timed, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_from_monthly(*mm);
     m.payback_months = payback_period(timed);
     // Break-even is the month payback falls in (one rule for both): with
     // end-of-month flows, payback p in (i, i + 1] months falls in month i.
@@ -327,6 +339,11 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
     if (b.fiscal_year_budget.cols() > 0)
         for (std::size_t f = 0; f < c.fiscal_years.size(); ++f) m.total_shortfall += *fiscal_year_totals(c, b, t, f).shortfall;
     return m;
+}
+
+inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const BatchResult& b, Eigen::Index t) {
+    MetricsWorkspace ws;
+    return trial_metrics(c, s, b, t, ws);
 }
 
 }  // namespace detail
