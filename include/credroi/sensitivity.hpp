@@ -171,8 +171,10 @@ struct SobolOptions {
     double confidence_level = 0.95;  ///< in (0, 1)
     unsigned threads = 0;            ///< 0: every core. Does not change any bit of the result.
     /// Rows of A per call of the function (each call gets (inputs + 2) x this
-    /// many rows). Does not change the design; with a deterministic function
-    /// it does not change the result either.
+    /// many rows). Does not change the design, nor the result when f gives a
+    /// row the same value in any batch (metric_function does; an Eigen
+    /// expression's vectorised sin or exp may differ in the last bit between a
+    /// SIMD packet and the scalar tail).
     std::uint64_t batch_size = 1024;
     std::string output_name = "output";
 };

@@ -90,11 +90,24 @@ def test_samplers(corporate, sampler):
     assert r.sampler == sampler and r.summary().loc["npv", "count"] == 512
 
 
-def test_bad_options(corporate):
-    for kwargs, path in [({"trials": 0}, "trials"), ({"sampler": "latin"}, "sampler"), ({"batch_size": 0}, "batch_size")]:
-        with pytest.raises(credroi.ParameterError) as e:
-            corporate.simulate(**kwargs)
-        assert e.value.path == path
+@pytest.mark.parametrize(
+    "kwargs, path",
+    [({"trials": 0}, "trials"), ({"trials": 10.5}, "trials"), ({"trials": "many"}, "trials"),
+     ({"seed": -1}, "seed"), ({"threads": -2}, "threads"), ({"sampler": "latin"}, "sampler"),
+     ({"batch_size": 0}, "batch_size"), ({"seed": 2**64}, "seed")],
+    ids=str,
+)
+def test_bad_options(corporate, kwargs, path):
+    with pytest.raises(credroi.ParameterError) as e:
+        corporate.simulate(**kwargs)
+    assert e.value.path == path
+
+
+def test_counts_may_be_numpy_integers_or_whole_floats(corporate):
+    a = corporate.simulate(trials=np.int64(200), seed=np.uint64(3)).summary()
+    b = corporate.simulate(trials=2e2, seed=3).summary()
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert corporate.simulate(trials=5, seed=2**64 - 1).seed == 2**64 - 1
 
 
 def test_sketch_path_above_the_exact_limit(corporate):

@@ -6,7 +6,7 @@ imported on first use only, so ``import credroi`` works without it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List
+from typing import TYPE_CHECKING
 
 from . import _core
 
@@ -216,4 +216,4 @@ def install() -> None:
         "Every number of the scenario (index: key path): base value, uncertain, kind and distribution object."))
 
 
-__all__: List[Any] = ["install"]
+__all__ = ["install"]

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -47,6 +48,24 @@ py::object trial_view(const Array& a, std::uint64_t trials, const py::object& ow
     if (a.rows() != static_cast<Eigen::Index>(trials)) return py::none();
     const auto item = static_cast<py::ssize_t>(sizeof(double));
     return readonly_view(a.data(), {a.rows(), a.cols()}, {a.cols() * item, item}, owner);
+}
+
+/// A count or seed given from Python: a whole number in [min, max]. Python
+/// has no unsigned type, so a negative number is a ParameterError naming the
+/// option (as on the command line), not a TypeError; 1e5 is accepted as 100000.
+std::uint64_t whole_number(const py::object& v, const char* name, std::uint64_t min, std::uint64_t max) {
+    std::optional<std::uint64_t> n;
+    if (py::isinstance<py::float_>(v)) {
+        const double d = v.cast<double>();
+        if (std::floor(d) == d && d >= 0 && d < 18446744073709551616.0) n = static_cast<std::uint64_t>(d);
+    } else if (!py::isinstance<py::bool_>(v) && PyIndex_Check(v.ptr())) {
+        const auto i = py::reinterpret_steal<py::int_>(PyNumber_Index(v.ptr()));
+        if (!i) throw py::error_already_set();
+        if (i >= py::int_(0) && i <= py::int_(max)) n = i.cast<std::uint64_t>();
+    }
+    CREDROI_REQUIRE(n && *n >= min && *n <= max, name,
+                    "expected a whole number from " << min << " to " << max << ", found " << std::string(py::repr(v)));
+    return *n;
 }
 
 std::string describe(const SimulationResult& r) {
@@ -194,16 +213,19 @@ void def_simulate(ScenarioClass& cls) {
     const SimulationOptions defaults;
     cls.def(
         "simulate",
-        [](const Model& model, std::uint64_t trials, std::uint64_t seed, const std::string& sampler, unsigned threads,
-           bool keep_trials, Eigen::Index batch_size, std::uint64_t exact_percentile_limit, const py::object& progress) {
+        [](const Model& model, const py::object& trials, const py::object& seed, const std::string& sampler,
+           const py::object& threads, bool keep_trials, const py::object& batch_size,
+           const py::object& exact_percentile_limit, const py::object& progress) {
+            constexpr auto most = std::numeric_limits<std::uint64_t>::max();
             SimulationOptions o;
-            o.trials = trials;
-            o.seed = seed;
+            o.trials = whole_number(trials, "trials", 1, most);
+            o.seed = whole_number(seed, "seed", 0, most);
             o.sampler = parse_sampler(sampler);
-            o.threads = threads;
+            o.threads = static_cast<unsigned>(whole_number(threads, "threads", 0, std::numeric_limits<unsigned>::max()));
             o.keep_trials = keep_trials;
-            o.batch_size = batch_size;
-            o.exact_percentile_limit = exact_percentile_limit;
+            o.batch_size = static_cast<Eigen::Index>(
+                whole_number(batch_size, "batch_size", 1, static_cast<std::uint64_t>(std::numeric_limits<Eigen::Index>::max())));
+            o.exact_percentile_limit = whole_number(exact_percentile_limit, "exact_percentile_limit", 0, most);
 
             // The engine calls `progress` from this thread every 100 ms while
             // its workers run: the moment to take the GIL, let Python handle
@@ -231,9 +253,10 @@ void def_simulate(ScenarioClass& cls) {
                 throw;
             }
         },
-        py::arg("trials") = defaults.trials, py::arg("seed") = defaults.seed, py::arg("sampler") = "lhs",
-        py::arg("threads") = defaults.threads, py::arg("keep_trials") = defaults.keep_trials,
-        py::arg("batch_size") = defaults.batch_size, py::arg("exact_percentile_limit") = defaults.exact_percentile_limit,
+        py::arg("trials") = py::int_(defaults.trials), py::arg("seed") = py::int_(defaults.seed), py::arg("sampler") = "lhs",
+        py::arg("threads") = py::int_(defaults.threads), py::arg("keep_trials") = defaults.keep_trials,
+        py::arg("batch_size") = py::int_(defaults.batch_size),
+        py::arg("exact_percentile_limit") = py::int_(defaults.exact_percentile_limit),
         py::arg("progress") = py::none(),
         R"pbdoc(Runs the Monte Carlo simulation: every uncertain input sampled ``trials`` times.
 
@@ -274,7 +297,8 @@ SimulationResult
 Raises
 ------
 ParameterError
-    ``trials`` < 1, ``batch_size`` < 1, an unknown ``sampler``.
+    ``trials`` < 1, ``batch_size`` < 1, a negative ``seed`` or ``threads``,
+    a count that is not a whole number, an unknown ``sampler``.
 KeyboardInterrupt
     Ctrl-C during the run.
 
