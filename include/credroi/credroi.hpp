@@ -10,3 +10,7 @@
 #include <credroi/scenario.hpp>
 #include <credroi/results.hpp>
 #include <credroi/model.hpp>
+#include <credroi/distributions.hpp>
+#include <credroi/sampling.hpp>
+#include <credroi/simulation.hpp>
+#include <credroi/sensitivity.hpp>

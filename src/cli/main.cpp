@@ -3,9 +3,12 @@
 #include <credroi/model.hpp>
 #include <credroi/output.hpp>
 #include <credroi/scenario_file.hpp>
+#include <credroi/sensitivity.hpp>
+#include <credroi/sensitivity_report.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -90,6 +93,21 @@ int main(int argc, char** argv) {
     run->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u))->capture_default_str();
     run->add_option("--samples", samples, "Write every trial's uncertain inputs and metrics to this CSV file");
 
+    auto* sensitivity = app.add_subcommand("sensitivity", "What a metric depends on: tornado, spider, rank correlation or Sobol' indices");
+    std::string metric = "npv", method = "tornado";
+    std::int64_t sens_trials = 0;
+    sensitivity->add_option("FILE", file, "Scenario file (TOML)")->required();
+    sensitivity->add_option("--metric", metric, "npv, irr, roi, bcr, payback_months, ..., 'net FY2027', 'shortfall FY2027'")
+        ->capture_default_str();
+    sensitivity->add_option("--method", method, "Method")->check(CLI::IsMember({"tornado", "spider", "rank", "sobol"}))->capture_default_str();
+    sensitivity->add_option("--trials", sens_trials,
+                            "rank: Monte Carlo trials (default 10000); sobol: base sample size N, a power of two (default 4096)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
+    sensitivity->add_option("--seed", seed, "Random seed (rank, sobol)")->check(CLI::NonNegativeNumber)->capture_default_str();
+    sensitivity->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u));
+    sensitivity->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
+    sensitivity->add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+
     auto* validate = app.add_subcommand("validate", "Check a scenario file and report the first problem");
     validate->add_option("FILE", file, "Scenario file (TOML)")->required();
 
@@ -108,6 +126,54 @@ int main(int argc, char** argv) {
             return 0;
         }
         const credroi::Model model(scenario);
+        if (*sensitivity) {
+            const auto names = credroi::metric_names(model);
+            if (std::find(names.begin(), names.end(), metric) == names.end()) {
+                std::string list;
+                for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+                throw credroi::ParameterError("--metric", "no metric '" + metric + "'; choose one of: " + list);
+            }
+            const credroi::SensitivityInputs in = credroi::model_inputs(model);
+            if (in.names.empty())
+                throw credroi::ParameterError("FILE", "the scenario has no uncertain inputs; write some as distributions, "
+                                                      "e.g. { pert = [lo, mode, hi] } (docs/scenario-format.md)");
+            if (in.correlated && method != "rank")
+                std::cerr << "credroi: note: the " << method << " method treats the inputs as independent; "
+                          << "the scenario's [[correlations]] are ignored (the rank method keeps them)\n";
+            std::string content;
+            auto render = [&](const auto& r) {
+                content = format == "json" ? credroi::sensitivity_json(r) : format == "csv" ? credroi::sensitivity_csv(r)
+                                                                                            : credroi::sensitivity_table(r);
+            };
+            const credroi::BatchFunction f = method == "rank" ? credroi::BatchFunction{} : credroi::metric_function(model, metric);
+            if (method == "tornado") {
+                credroi::TornadoOptions o;
+                o.output_name = metric;
+                render(credroi::tornado(f, in.distributions, in.names, in.base, o));
+            } else if (method == "spider") {
+                credroi::SpiderOptions o;
+                o.output_name = metric;
+                render(credroi::spider(f, in.distributions, in.names, in.base, o));
+            } else if (method == "sobol") {
+                credroi::SobolOptions o;
+                o.n = sens_trials > 0 ? static_cast<std::uint64_t>(sens_trials) : 4096;
+                o.seed = static_cast<std::uint64_t>(seed);
+                o.threads = threads;
+                o.output_name = metric;
+                render(credroi::sobol_indices(f, in.distributions, in.names, o));
+            } else {
+                credroi::SimulationOptions o;
+                o.trials = sens_trials > 0 ? static_cast<std::uint64_t>(sens_trials) : 10000;
+                o.seed = static_cast<std::uint64_t>(seed);
+                o.threads = threads;
+                o.keep_trials = true;
+                o.cancel = &interrupted;
+                std::signal(SIGINT, on_interrupt);
+                render(credroi::rank_sensitivity(credroi::simulate(model, o), metric));
+            }
+            emit(content, output, file);
+            return 0;
+        }
         const credroi::Evaluation result = model.evaluate();
         std::optional<credroi::SimulationResult> sim;
         if (!samples.empty() && trials == 0) throw credroi::ParameterError("--samples", "needs --trials N (N >= 1)");

@@ -289,3 +289,35 @@ def test_interrupt_writes_nothing(tmp_path):
     assert proc.returncode == 130
     assert "interrupted" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sensitivity_tornado_table_and_json():
+    p = run("sensitivity", CORPORATE, check=True)
+    lines = p.stdout.splitlines()
+    assert any(l.startswith("NPV depends most on") for l in lines), p.stdout
+    assert "note:" in p.stderr and "correlations" in p.stderr  # the corporate example correlates two inputs
+    doc = json.loads(run("sensitivity", CORPORATE, "--format", "json", check=True).stdout)
+    assert doc["method"] == "tornado" and doc["metric"] == "npv"
+    swings = [abs(row["swing"]) for row in doc["inputs"]]
+    assert swings == sorted(swings, reverse=True)
+    assert len(doc["inputs"]) == len(json.loads(run("run", CORPORATE, "--trials", "10", "--format", "json",
+                                                    check=True).stdout)["simulation"]["uncertain_inputs"])
+
+
+def test_sensitivity_sobol_and_rank_are_reproducible():
+    a = run("sensitivity", CORPORATE, "--method", "sobol", "--trials", "1024", "--seed", "5", "--threads", "1",
+            "--format", "json", check=True).stdout
+    b = run("sensitivity", CORPORATE, "--method", "sobol", "--trials", "1024", "--seed", "5", "--threads", "2",
+            "--format", "json", check=True).stdout
+    assert a == b
+    doc = json.loads(a)
+    assert doc["method"] == "sobol"
+    csv_text = run("sensitivity", CORPORATE, "--method", "rank", "--trials", "2000", "--format", "csv", check=True).stdout
+    assert csv_text.splitlines()[0].startswith("input,")
+
+
+def test_sensitivity_bad_metric_and_trials():
+    p = run("sensitivity", CORPORATE, "--metric", "npx")
+    assert p.returncode == 1 and "--metric" in p.stderr and "npv" in p.stderr
+    p = run("sensitivity", CORPORATE, "--method", "sobol", "--trials", "1000")
+    assert p.returncode == 1 and "power of two" in p.stderr
