@@ -210,7 +210,8 @@ TEST_CASE("model: quality reviews follow their audit cycle") {
     iso.recertification = 4000.0;
     iso.cycle_years = 3;
     s.costs.quality_reviews.push_back(iso);
-    const auto& c = line(credroi::evaluate(s).cost_lines, "ISO 29993").monthly;
+    const credroi::Evaluation e = credroi::evaluate(s);
+    const auto& c = line(e.cost_lines, "ISO 29993").monthly;
     // initial 2026-09 (month 8); surveillance 2027-09, 2028-09; recertification 2029-09; surveillance 2030-09, 2031-09
     CHECK(c[8] == 5000.0);
     CHECK(c[20] == 2000.0);
