@@ -7,7 +7,9 @@ by default):
 1. the equivalence checks of numpy_model.py: base-case NPV against
    `credroi run --format json` (1e-6 relative), and per-trial NPV at credroi's
    own sampled inputs (`credroi run --samples`);
-2. at 10k, 100k and 1M trials: credroi's simulate() on 1 and on 2 threads
+2. at 10k, 100k and 1M trials: credroi's simulate() on 1 and on 2 threads,
+   and on 1 thread without IRR and MIRR (SimulationOptions::irr = false: the
+   NumPy model computes no IRR either)
    (build/bench/benchmarks/credroi_bench_simulate: file reading, model
    compilation and output excluded) and numpy_model.py (file reading excluded;
    sampling, model and the mean included), each run in its own process,
@@ -122,6 +124,7 @@ def main() -> int:
     ap.add_argument("--memory-budget-seconds", type=float, default=180.0,
                     help="use 3M trials in the memory check if the large run would take longer than this")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-no-irr", action="store_true", help="do not time credroi without IRR/MIRR")
     ap.add_argument("--quick", action="store_true", help="10k and 100k trials, 1 repeat, no 10M memory check")
     ap.add_argument("--json-out", default=None, help="default: BUILD/compare_numpy.json")
     args = ap.parse_args()
@@ -158,13 +161,16 @@ def main() -> int:
     # 2. throughput and memory, interleaved repeats
     rows = []
     for n in trials:
-        c1, c2, npy = [], [], []
+        c1, c2, c0, npy = [], [], [], []
         for _ in range(args.repeats):
             common = [args.scenario, "--trials", str(n), "--seed", str(args.seed), "--sampler", args.sampler]
             c1.append(timed([driver, *common, "--threads", "1"]))
             c2.append(timed([driver, *common, "--threads", "2"]))
             npy.append(timed([PY, numpy_model, "run", args.scenario, "--trials", str(n), "--seed", str(args.seed)]))
-        r = {"trials": n, "credroi_1t": best(c1), "credroi_2t": best(c2), "numpy": best(npy)}
+            if not args.skip_no_irr:
+                c0.append(timed([driver, *common, "--threads", "1", "--no-irr"]))
+        r = {"trials": n, "credroi_1t": best(c1), "credroi_2t": best(c2), "numpy": best(npy),
+             "credroi_1t_no_irr": best(c0) if c0 else None}
         a, b = r["credroi_1t"], r["numpy"]
         combined = math.sqrt(a["npv_se"] ** 2 + b["npv_se"] ** 2)
         r["mean_difference"] = a["npv_mean"] - b["npv_mean"]
@@ -174,18 +180,22 @@ def main() -> int:
         r["speedup_vs_numpy_1t"] = a["trials_per_second"] / b["trials_per_second"]
         r["speedup_vs_numpy_2t"] = r["credroi_2t"]["trials_per_second"] / b["trials_per_second"]
         r["scaling_2t"] = r["credroi_2t"]["trials_per_second"] / a["trials_per_second"]
+        if c0:
+            r["speedup_vs_numpy_1t_no_irr"] = r["credroi_1t_no_irr"]["trials_per_second"] / b["trials_per_second"]
         rows.append(r)
         print(f"  {n:>9,} trials done (load {load()})", file=sys.stderr)
 
     print("| trials | credroi 1 thread | credroi 2 threads | NumPy | credroi 1t / NumPy | 2t / 1t "
+          "| credroi 1t, no IRR/MIRR (/ NumPy) "
           "| peak RSS credroi 1t / 2t | peak RSS NumPy | mean NPV credroi | mean NPV NumPy | diff / combined SE |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        a, b, c = r["credroi_1t"], r["credroi_2t"], r["numpy"]
+        a, b, c, z = r["credroi_1t"], r["credroi_2t"], r["numpy"], r["credroi_1t_no_irr"]
+        no_irr = (f"{rate(z['trials_per_second'])} ({r['speedup_vs_numpy_1t_no_irr']:.2f}x)" if z else "—")
         print(f"| {r['trials']:,} | {rate(a['trials_per_second'])} ({a['seconds']:.2f} s) "
               f"| {rate(b['trials_per_second'])} ({b['seconds']:.2f} s) "
               f"| {rate(c['trials_per_second'])} ({c['seconds']:.2f} s) "
-              f"| {r['speedup_vs_numpy_1t']:.2f}x | {r['scaling_2t']:.2f}x "
+              f"| {r['speedup_vs_numpy_1t']:.2f}x | {r['scaling_2t']:.2f}x | {no_irr} "
               f"| {mib(a['max_peak_rss_kib'])} / {mib(b['max_peak_rss_kib'])} | {mib(c['max_peak_rss_kib'])} "
               f"| {a['npv_mean']:,.0f} ± {a['npv_se']:,.0f} | {c['npv_mean']:,.0f} ± {c['npv_se']:,.0f} "
               f"| {r['mean_difference'] / r['combined_se']:+.2f} {'ok' if r['agree'] else 'DISAGREE'} |")

@@ -213,21 +213,24 @@ void BM_Simulate(benchmark::State& state) {
     credroi::SimulationOptions o;
     o.trials = static_cast<std::uint64_t>(state.range(0));
     o.threads = static_cast<unsigned>(state.range(1));
+    o.irr = state.range(2) != 0;
     o.seed = 42;
     for (auto _ : state) {
         credroi::SimulationResult r = credroi::simulate(model, o);
         benchmark::DoNotOptimize(r.metrics.data());
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
-    state.SetLabel("corporate-ld, lhs; items = trials");
+    state.SetLabel(o.irr ? "corporate-ld, lhs; items = trials" : "corporate-ld, lhs, no IRR/MIRR; items = trials");
 }
-// 16384 trials keep exact percentiles (rows kept, <= 100k), 131072 uses the sketches.
+// 16384 trials keep exact percentiles (rows kept, <= 100k), 131072 uses the
+// sketches; irr:0 skips IRR and MIRR (SimulationOptions::irr = false).
 BENCHMARK(BM_Simulate)
-    ->ArgNames({"trials", "threads"})
-    ->Args({16384, 1})
-    ->Args({16384, 2})
-    ->Args({131072, 1})
-    ->Args({131072, 2})
+    ->ArgNames({"trials", "threads", "irr"})
+    ->Args({16384, 1, 1})
+    ->Args({16384, 2, 1})
+    ->Args({131072, 1, 1})
+    ->Args({131072, 2, 1})
+    ->Args({131072, 1, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

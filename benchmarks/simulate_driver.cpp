@@ -6,7 +6,7 @@
 //
 //   credroi_bench_simulate [FILE] [--trials N] [--threads T] [--seed S]
 //       [--sampler lhs|mc|sobol] [--repeat R] [--exact-percentile-limit N]
-//       [--no-correlations] [--batch-size B]
+//       [--no-correlations] [--no-irr] [--batch-size B]
 //
 // FILE defaults to examples/corporate-ld.toml. With --repeat R the run is
 // repeated R times in this process and "seconds" is the best (the others are
@@ -51,7 +51,7 @@ long current_rss_kib() {
 [[noreturn]] void usage(const char* why) {
     std::cerr << "credroi_bench_simulate: " << why
               << "\nusage: credroi_bench_simulate [FILE] [--trials N] [--threads T] [--seed S] [--sampler lhs|mc|sobol]"
-                 " [--repeat R] [--exact-percentile-limit N] [--no-correlations] [--batch-size B]\n";
+                 " [--repeat R] [--exact-percentile-limit N] [--no-correlations] [--no-irr] [--batch-size B]\n";
     std::exit(2);
 }
 
@@ -96,6 +96,8 @@ int main(int argc, char** argv) {
                 o.batch_size = static_cast<Eigen::Index>(std::stol(value()));
             else if (a == "--no-correlations")
                 correlations = false;
+            else if (a == "--no-irr")  // SimulationOptions::irr: skip IRR and MIRR per trial
+                o.irr = false;
             else if (a == "-h" || a == "--help")
                 usage("times credroi::simulate() on a scenario file");
             else if (!a.empty() && a[0] == '-')
@@ -133,6 +135,7 @@ int main(int argc, char** argv) {
            << ", \"batch_size\": " << o.batch_size << ", \"correlations\": " << (correlations ? "true" : "false")
            << ", \"uncertain_inputs\": " << model.uncertain_inputs().size()
            << ", \"exact_percentiles\": " << (r.exact_percentiles ? "true" : "false")
+           << ", \"irr\": " << (o.irr ? "true" : "false")
            << ", \"seconds\": " << json_number(best) << ", \"all_seconds\": [";
         for (std::size_t k = 0; k < seconds.size(); ++k) os << (k ? ", " : "") << json_number(seconds[k]);
         os << "], \"trials_per_second\": " << json_number(static_cast<double>(o.trials) / best)
