@@ -203,6 +203,30 @@ TEST_CASE("sampling: Monte Carlo uniforms") {
     CHECK(std::fabs(credroi::spearman(u.col(0), u.col(1))) < 0.0126);
 }
 
+TEST_CASE("sampling: stream ids give common random numbers") {
+    // Design A has inputs (x, y), design B has (z, y, x): with ids from the
+    // paths, x and y get the same uniforms in both, whatever their column.
+    const std::uint64_t x = credroi::stream_id("costs.x"), y = credroi::stream_id("benefits.y"),
+                        z = credroi::stream_id("costs.z");
+    // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c (the published test vector of
+    // Fowler, Noll and Vo).
+    CHECK(credroi::stream_id("a") == 0xaf63dc4c8601ec8cULL);
+    CHECK(x != y);
+    for (const Sampler s : {Sampler::monte_carlo, Sampler::latin_hypercube}) {
+        CAPTURE(credroi::to_string(s));
+        const Eigen::ArrayXXd a = credroi::UniformDesign(s, 7, std::vector<std::uint64_t>{x, y}).generate(2, 0, 64);
+        const Eigen::ArrayXXd b = credroi::UniformDesign(s, 7, std::vector<std::uint64_t>{z, y, x}).generate(2, 0, 64);
+        CHECK((a.col(0) == b.col(2)).all());
+        CHECK((a.col(1) == b.col(1)).all());
+        CHECK(!(b.col(0) == b.col(2)).all());
+        // Ids 0..d-1 reproduce the plain design bit for bit.
+        const Eigen::ArrayXXd plain = credroi::UniformDesign(s, 7, 2).generate(2, 0, 64);
+        CHECK((credroi::UniformDesign(s, 7, std::vector<std::uint64_t>{0, 1}).generate(2, 0, 64) == plain).all());
+    }
+    CHECK_THROWS_AS(credroi::UniformDesign(Sampler::monte_carlo, 7, std::vector<std::uint64_t>{x, x}),
+                    credroi::ParameterError);
+}
+
 TEST_CASE("sampling: Latin hypercube puts one point in each stratum") {
     for (Eigen::Index n : {Eigen::Index{1}, Eigen::Index{2}, Eigen::Index{7}, Eigen::Index{1000}, Eigen::Index{4096}}) {
         CAPTURE(n);

@@ -78,6 +78,20 @@ inline Sampler parse_sampler(std::string_view text) {
 /// shipped with Boost.Random).
 inline constexpr Eigen::Index sobol_max_dimensions = static_cast<Eigen::Index>(detail::sobol_max_dimensions);
 
+/// Stream id of an uncertain input named by its key path (e.g.
+/// "costs.paper_certificate.unit_cost"): 64-bit FNV-1a of the path's bytes.
+/// Keying streams by name rather than by column gives common random numbers:
+/// scenarios compared with the same seed draw the same uniforms for the inputs
+/// they share, so their difference is measured with far less noise.
+inline std::uint64_t stream_id(std::string_view path) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char c : path) {
+        h ^= static_cast<std::uint8_t>(c);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
 /// Generator of uniform designs for one (sampler, seed, number of dimensions).
 ///
 /// Construct once per run (for Sobol' this precomputes the scrambled direction
@@ -98,6 +112,27 @@ public:
                 "expected at most " << sobol_max_dimensions << " for the sobol sampler, found " << dimensions);
             sobol_ = detail::ScrambledSobol(seed, static_cast<std::size_t>(dimensions), true);
         }
+        streams_.resize(static_cast<std::size_t>(dimensions));
+        for (std::size_t j = 0; j < streams_.size(); ++j) streams_[j] = j;
+    }
+
+    /// A design whose column j draws from stream `streams[j]` instead of j
+    /// (Monte Carlo and Latin hypercube). Common random numbers: two runs that
+    /// give an input the same stream id with the same seed draw the same
+    /// uniforms for it, whatever other columns they have; stream_id(path)
+    /// makes the id from an input's key path. Sobol' points have no streams:
+    /// their column j is dimension j of the sequence, so two Sobol' runs share
+    /// numbers only for inputs in the same column.
+    ///
+    /// Throws ParameterError("streams") if two columns share an id (they would
+    /// be perfectly correlated), and as the other constructor.
+    UniformDesign(Sampler sampler, std::uint64_t seed, std::vector<std::uint64_t> streams)
+        : UniformDesign(sampler, seed, static_cast<Eigen::Index>(streams.size())) {
+        std::vector<std::uint64_t> sorted = streams;
+        std::sort(sorted.begin(), sorted.end());
+        const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+        CREDROI_REQUIRE(dup == sorted.end(), "streams", "expected distinct stream ids, found " << *dup << " twice");
+        streams_ = std::move(streams);
     }
 
     Sampler sampler() const noexcept { return sampler_; }
@@ -107,7 +142,8 @@ public:
     /// Fills `out` (trials x dimensions, column-major) with the uniforms of one
     /// batch. Row r is trial first_trial + r.
     ///
-    /// - monte_carlo: out(r, j) = U(0,1) from stream (seed, batch_index, j).
+    /// - monte_carlo: out(r, j) = U(0,1) from stream (seed, batch_index, j),
+    ///   j standing for column j's stream id (j itself unless ids were given).
     /// - latin_hypercube: column j holds exactly one value in each stratum
     ///   [k/n, (k+1)/n), k = 0..n-1, n = out.rows(), in an order shuffled by
     ///   Fisher-Yates and jittered uniformly inside the stratum, both from
@@ -134,7 +170,7 @@ public:
             case Sampler::monte_carlo:
                 for (Eigen::Index j = 0; j < dimensions_; ++j) {
                     detail::Xoshiro256pp rng(detail::stream_key(seed_, detail::StreamDomain::monte_carlo, batch_index,
-                                                                static_cast<std::uint64_t>(j)));
+                                                                streams_[static_cast<std::size_t>(j)]));
                     double* p = out.col(j).data();
                     for (std::size_t r = 0; r < rows; ++r) p[r] = detail::unit_open(rng());
                 }
@@ -144,7 +180,7 @@ public:
                                 "expected at most 4294967295 rows for the lhs sampler, found " << n);
                 for (Eigen::Index j = 0; j < dimensions_; ++j) {
                     detail::Xoshiro256pp rng(detail::stream_key(seed_, detail::StreamDomain::latin_hypercube,
-                                                                batch_index, static_cast<std::uint64_t>(j)));
+                                                                batch_index, streams_[static_cast<std::size_t>(j)]));
                     fill_latin_column(rng, out.col(j).data(), rows);
                 }
                 break;
@@ -194,6 +230,7 @@ private:
     std::uint64_t seed_;
     Eigen::Index dimensions_;
     detail::ScrambledSobol sobol_;
+    std::vector<std::uint64_t> streams_;  // column -> stream id; 0..d-1 unless given
 };
 
 /// One batch of uniforms into `out` (trials x dimensions, dimensions =

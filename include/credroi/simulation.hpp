@@ -206,7 +206,11 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     if (rows) r.trial_metrics.resize(static_cast<Eigen::Index>(options.trials), static_cast<Eigen::Index>(M));
     if (options.keep_trials) r.trial_inputs.resize(static_cast<Eigen::Index>(options.trials), d);
 
-    const UniformDesign design(options.sampler, options.seed, d);
+    // Streams keyed by the inputs' paths: common random numbers across
+    // scenarios that share inputs (credroi compare), see stream_id().
+    std::vector<std::uint64_t> streams;
+    for (const auto& path : r.input_paths) streams.push_back(stream_id(path));
+    const UniformDesign design(options.sampler, options.seed, std::move(streams));
     const Eigen::ArrayXXd base = model.base_inputs();
     std::vector<detail::Welford> partial(batches * M);  // per batch, combined in batch order
 
