@@ -46,7 +46,7 @@ def test_walkthrough_runs_and_draws(kernel):
     errors = [o for o in outputs if o.output_type == "error"]
     assert not errors, errors
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    # adoption + budget, fan chart + histogram, rank correlations, tornado, the comparison
+    # adoption + budget, fan chart + histogram, tornado, Sobol indices, the comparison
     assert len(images) >= 5, f"{len(images)} figures"
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "P(NPV > 0)" in text and "Uncertainty (5000 trials" in text

@@ -129,3 +129,33 @@ def test_type_stubs_match_the_module():
 def test_distribution_abc():
     assert isinstance(credroi.Pert(1, 2, 3), credroi.Distribution)
     assert not isinstance(3.0, credroi.Distribution)
+
+
+def test_import_works_without_pythonpath_once_linked():
+    """The README's commands run scripts/link-python: then a plain /usr/bin/python3 imports credroi."""
+    import os
+    import site
+    import subprocess
+
+    pth = [pathlib.Path(p) / "credroi.pth" for p in site.getsitepackages()]
+    linked = [p for p in pth if p.exists()]
+    if not linked:
+        pytest.skip("scripts/link-python has not registered the module in this interpreter")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(["/usr/bin/python3", "-c", "import credroi, numpy; print(credroi.__version__)"],
+                         capture_output=True, text=True, env=env, cwd="/", timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == credroi.__version__
+
+
+def test_sensitivity_classes_are_documented():
+    from credroi import sensitivity
+
+    for cls in (sensitivity.TornadoResult, sensitivity.SpiderResult, sensitivity.RankSensitivity,
+                sensitivity.SobolIndices, _core.TornadoBar):
+        assert (cls.__doc__ or "").strip(), cls.__name__
+        for name, member in vars(cls).items():
+            if not name.startswith("_"):
+                assert (getattr(member, "__doc__", None) or "").strip(), f"{cls.__name__}.{name} has no docstring"
+    for fn in (sensitivity.tornado, sensitivity.spider, sensitivity.rank, sensitivity.sobol):
+        assert "Parameters" in fn.__doc__ or "Parameters as" in fn.__doc__

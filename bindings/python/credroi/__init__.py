@@ -27,6 +27,10 @@ Fixed, Uniform, Triangular, Pert, Normal, LogNormal, Beta, Discrete, RiskEvent
     Distributions (all instances of ``credroi.Distribution``).
 Error, ParameterError, ScenarioError, NumericError, IoError, Cancelled
     What bad input raises; messages are those of the command line.
+sensitivity
+    What a result depends on: ``tornado``, ``spider``, ``rank`` (Spearman),
+    ``sobol`` (Sobol' indices) of a scenario's metric or of any vectorised
+    Python function.
 plot
     matplotlib charts: fan chart, NPV histogram, tornado, adoption S-curve,
     budget against spend.
@@ -66,7 +70,7 @@ from ._core import (
     xirr_result,
     xnpv,
 )
-from . import _results
+from . import _core, _results
 
 _results.install()
 
@@ -85,6 +89,14 @@ for _cls in (Fixed, Uniform, Triangular, Pert, Normal, LogNormal, Beta, Discrete
 del _cls
 
 from . import plot  # noqa: E402  (matplotlib itself is imported only when a chart is drawn)
+from . import sensitivity  # noqa: E402
+
+Scenario.metric_names = property(
+    _core._model_metric_names,
+    doc="The metrics a scenario reports (npv, irr, mirr, roi, bcr, payback_months, discounted_payback_months, "
+    "cost_per_credential, total_shortfall, \"net FY...\" per fiscal year and, with a budget, \"shortfall FY...\"): "
+    "the names ``credroi.sensitivity`` and ``SimulationResult.metric_names`` use.",
+)
 
 __all__ = [
     "Beta",
@@ -117,6 +129,7 @@ __all__ = [
     "npv",
     "payback_period",
     "plot",
+    "sensitivity",
     "xirr",
     "xirr_result",
     "xnpv",

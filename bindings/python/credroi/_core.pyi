@@ -318,6 +318,81 @@ class Scenario:
         progress: Optional[Callable[[int, int], None]] = None,
     ) -> SimulationResult: ...
     def report(self, simulation: Optional[SimulationResult] = None, format: str = "table") -> str: ...
+    # added by credroi/__init__.py
+    @property
+    def metric_names(self) -> List[str]: ...
     # added by credroi._results
     @property
     def inputs(self) -> pd.DataFrame: ...
+
+# ---- sensitivity (functions in credroi.sensitivity) ---------------------------
+
+class TornadoBar:
+    name: str
+    input: int
+    low_input: float
+    high_input: float
+    low_output: float
+    high_output: float
+    swing: float
+
+class TornadoResult:
+    output_name: str
+    base_output: float
+    low_probability: float
+    high_probability: float
+    bars: List[TornadoBar]
+    evaluations: int
+    def report(self, lines: int = 3) -> str: ...
+    def to_json(self) -> str: ...
+    def to_frame(self) -> pd.DataFrame: ...
+
+class SpiderResult:
+    output_name: str
+    names: List[str]
+    probabilities: List[float]
+    input_values: np.ndarray
+    outputs: np.ndarray
+    base_inputs: np.ndarray
+    base_output: float
+    range: np.ndarray
+    order: List[str]
+    evaluations: int
+    def report(self, lines: int = 3) -> str: ...
+    def to_json(self) -> str: ...
+    def to_frame(self) -> pd.DataFrame: ...
+
+class RankSensitivity:
+    output_name: str
+    names: List[str]
+    spearman: np.ndarray
+    contribution_to_variance: np.ndarray
+    standardised_regression: np.ndarray
+    r_squared: float
+    trials: int
+    dropped: int
+    order: List[str]
+    def report(self, lines: int = 3) -> str: ...
+    def to_json(self) -> str: ...
+    def to_frame(self) -> pd.DataFrame: ...
+
+class SobolIndices:
+    output_name: str
+    names: List[str]
+    first_order: np.ndarray
+    total_order: np.ndarray
+    first_order_interval: np.ndarray
+    total_order_interval: np.ndarray
+    confidence_level: float
+    bootstrap: int
+    first_order_estimator: str
+    total_order_estimator: str
+    n: int
+    evaluations: int
+    seed: int
+    output_mean: float
+    output_variance: float
+    order: List[str]
+    def report(self, lines: int = 3) -> str: ...
+    def to_json(self) -> str: ...
+    def to_frame(self) -> pd.DataFrame: ...

@@ -50,6 +50,15 @@ py::object trial_view(const Array& a, std::uint64_t trials, const py::object& ow
     return readonly_view(a.data(), {a.rows(), a.cols()}, {a.cols() * item, item}, owner);
 }
 
+std::string describe(const SimulationResult& r) {
+    std::ostringstream os;
+    os << "<credroi.SimulationResult: " << r.trials << " trials, " << to_string(r.sampler) << ", seed " << r.seed
+       << ", P(NPV > 0) = " << r.probability_npv_positive << ">";
+    return os.str();
+}
+
+}  // namespace
+
 /// A count or seed given from Python: a whole number in [min, max]. Python
 /// has no unsigned type, so a negative number is a ParameterError naming the
 /// option (as on the command line), not a TypeError; 1e5 is accepted as 100000.
@@ -67,15 +76,6 @@ std::uint64_t whole_number(const py::object& v, const char* name, std::uint64_t 
                     "expected a whole number from " << min << " to " << max << ", found " << std::string(py::repr(v)));
     return *n;
 }
-
-std::string describe(const SimulationResult& r) {
-    std::ostringstream os;
-    os << "<credroi.SimulationResult: " << r.trials << " trials, " << to_string(r.sampler) << ", seed " << r.seed
-       << ", P(NPV > 0) = " << r.probability_npv_positive << ">";
-    return os.str();
-}
-
-}  // namespace
 
 void bind_simulation(py::module_& m) {
     py::class_<SimulationResult> cls(m, "SimulationResult", R"pbdoc(The distribution of a scenario's results over Monte Carlo trials.

@@ -8,6 +8,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ void bind_finance(py::module_& m);
 void bind_distributions(py::module_& m);
 void bind_scenario(py::module_& m);
 void bind_simulation(py::module_& m);
+void bind_sensitivity(py::module_& m);
+
+/// A count or seed given from Python: a whole number in [min, max] (1e5 is
+/// accepted as 100000); anything else is a ParameterError naming `name`.
+std::uint64_t whole_number(const py::object& v, const char* name, std::uint64_t min, std::uint64_t max);
 
 /// The Python class `Scenario`: a validated scenario, i.e. a credroi::Model
 /// (which owns its Scenario), shared so that results never copy it.

@@ -133,6 +133,8 @@ npv, irr, irr_result, xnpv, xirr, xirr_result, mirr, payback_period, discounted_
     Finance functions, with credroi's conventions (first flow at t = 0).
 Fixed, Uniform, Triangular, Pert, Normal, LogNormal, Beta, Discrete, RiskEvent
     Distributions: quantile, cdf, mean, variance.
+TornadoResult, SpiderResult, RankSensitivity, SobolIndices
+    Results of the sensitivity methods (``credroi.sensitivity``).
 Error, ParameterError, ScenarioError, NumericError, IoError, Cancelled
     What bad input raises.)pbdoc";
     m.attr("__version__") = credroi::version();
@@ -142,8 +144,5 @@ Error, ParameterError, ScenarioError, NumericError, IoError, Cancelled
     cp::bind_distributions(m);
     cp::bind_simulation(m);  // SimulationResult first: Scenario.simulate returns it
     cp::bind_scenario(m);
-    // Sensitivity analysis (tornado, Spearman, Sobol indices) lands here as
-    // cp::bind_sensitivity(m) from src/bind_sensitivity.cpp once
-    // include/credroi/sensitivity.hpp exists; credroi.plot.tornado already
-    // takes its (input, low, high) table.
+    cp::bind_sensitivity(m);
 }
