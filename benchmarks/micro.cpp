@@ -206,6 +206,48 @@ void BM_Irr(benchmark::State& state) {
 }
 BENCHMARK(BM_Irr);
 
+// What simulate() runs instead of the two above: every metric of the batch
+// column-wise (detail::batch_metric_rows), and its IRR part alone
+// (detail::irr_columns: Newton across trials where a single root is proven).
+void BM_BatchMetrics(benchmark::State& state) {
+    const credroi::Model& model = corporate();
+    const credroi::UniformDesign design(credroi::Sampler::latin_hypercube, 42,
+                                        static_cast<Eigen::Index>(model.uncertain_inputs().size()));
+    Eigen::ArrayXXd u, x, rows;
+    sample_inputs(model, design, 0, u, x);
+    credroi::BatchResult out;
+    model.evaluate_batch(x, out, false);
+    credroi::detail::BatchMetricsWorkspace ws;
+    for (auto _ : state) {
+        credroi::detail::batch_metric_rows(model, out, rows, ws, state.range(0) != 0);
+        benchmark::DoNotOptimize(rows.data());
+    }
+    state.SetItemsProcessed(state.iterations() * batch);
+    state.SetLabel(state.range(0) ? "items = trials" : "no IRR/MIRR; items = trials");
+}
+BENCHMARK(BM_BatchMetrics)->ArgName("irr")->Arg(1)->Arg(0);
+
+void BM_IrrColumns(benchmark::State& state) {
+    const credroi::Model& model = corporate();
+    const credroi::UniformDesign design(credroi::Sampler::latin_hypercube, 42,
+                                        static_cast<Eigen::Index>(model.uncertain_inputs().size()));
+    Eigen::ArrayXXd u, x;
+    sample_inputs(model, design, 0, u, x);
+    credroi::BatchResult out;
+    model.evaluate_batch(x, out, false);
+    const Eigen::ArrayXXd net = out.benefits - out.costs;
+    const Eigen::ArrayXd guess = Eigen::ArrayXd::Constant(batch, credroi::monthly_rate_from_annual(out.discount_rate(0)));
+    Eigen::ArrayXd rate;
+    credroi::detail::IrrColumnsWorkspace ws;
+    for (auto _ : state) {
+        credroi::detail::irr_columns(net, guess, rate, ws);
+        benchmark::DoNotOptimize(rate.data());
+    }
+    state.SetItemsProcessed(state.iterations() * batch);
+    state.SetLabel("items = trials");
+}
+BENCHMARK(BM_IrrColumns);
+
 // ---- the whole simulate() per trial ------------------------------------------
 
 void BM_Simulate(benchmark::State& state) {

@@ -1,4 +1,5 @@
 #include <credroi/finance.hpp>
+#include <credroi/detail/irr_batch.hpp>
 
 #include <doctest/doctest.h>
 
@@ -512,4 +513,69 @@ TEST_CASE("finance: payback periods") {
         std::vector<double> v(200, -1.0);
         CHECK_THROWS_AS(credroi::discounted_payback_period(-1.0 + 1e-6, v), NumericError);
     }
+}
+
+TEST_CASE("finance: the second-order cumulative-sum bound on IRR roots") {
+    // w = -10, 12, -4, 3: cumulative sums S = -10, 2, -2, 1 change sign 3 times;
+    // their sums T = -10, -8, -10, -9, then (past the last flow) rising by
+    // S_total = 1 per step, so T changes sign once: at most one root in (0, 1).
+    credroi::detail::CumulativeRootBound bound;
+    for (double w : {-10.0, 12.0, -4.0, 3.0}) bound.add(w);
+    CHECK(bound.first.changes == 3);
+    CHECK(bound.bound() == 1);
+    // So irr() needs no scan, and finds that root: NPV at it is zero.
+    const IrrResult r = credroi::irr({-10, 12, -4, 3});
+    CHECK(r.status == IrrStatus::ok);
+    REQUIRE(r.all_rates.size() == 1);
+    CHECK(std::abs(credroi::npv(*r.rate, {-10, 12, -4, 3})) < 1e-12);
+    // -10 + 12x - 4x^2 + 3x^3 with x = 1/(1+r) is +0.000399 at r = 0.086 and
+    // -0.00999 at r = 0.087; its only real root is x = 0.92077775 (numpy.roots),
+    // r = 1/x - 1 = 0.0860384002298.
+    CHECK(*r.rate == Approx(0.0860384002298).epsilon(1e-11));
+}
+
+TEST_CASE("finance: irr_columns gives irr()'s rates, many series at once") {
+    // Every path: no sign change, one root above and below rate 0, a root at
+    // rate 0 exactly, zeros at the ends, two roots (rate 0.1 and 0.2:
+    // -100 y^2 + 230 y - 132 = 0 at y = 1.1 and 1.2, irr() reports the one
+    // nearest the guess), no root (100 - 300 x + 250 x^2 has a negative
+    // discriminant), the second-order bound, and programme-like series with
+    // set-up costs and annual fees that make the flows change sign 3 or 4 times.
+    std::vector<std::vector<double>> series = {
+        {100, 50, 0, 0},       {-100, 60, 60, 0},    {100, -60, -60, 0}, {-100, 30, 30, 30},
+        {-100, 50, 50, 0},     {0, -100, 60, 60},    {-100, 230, -132, 0}, {100, -300, 250, 0},
+        {-10, 12, -4, 3},      {0, 0, -100, 110},
+    };
+    for (int k = 0; k < 40; ++k) {  // 24 months each, padded with zeros to one width below
+        std::vector<double> v(24);
+        for (int i = 0; i < 24; ++i) {
+            const double ramp = std::min(1.0, i / (6.0 + k % 7));
+            v[static_cast<std::size_t>(i)] = (i < 2 ? -50000.0 - 1000.0 * k : 9000.0 * ramp * (1.0 + 0.3 * std::sin(k + i))) -
+                                             (i % 12 == 6 ? 9000.0 + 800.0 * (k % 5) * (k % 3) : 0.0);
+        }
+        series.push_back(v);
+    }
+    const auto n = static_cast<Eigen::Index>(24);
+    Eigen::ArrayXXd flows = Eigen::ArrayXXd::Zero(static_cast<Eigen::Index>(series.size()), n);
+    for (std::size_t t = 0; t < series.size(); ++t)
+        for (std::size_t i = 0; i < series[t].size(); ++i) flows(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(i)) = series[t][i];
+    const Eigen::ArrayXd guess = Eigen::ArrayXd::Constant(flows.rows(), 0.008);
+    Eigen::ArrayXd rate;
+    credroi::detail::IrrColumnsWorkspace ws;
+    credroi::detail::irr_columns(flows, guess, rate, ws);
+    for (Eigen::Index t = 0; t < flows.rows(); ++t) {
+        std::vector<double> row(static_cast<std::size_t>(n));
+        for (Eigen::Index i = 0; i < n; ++i) row[static_cast<std::size_t>(i)] = flows(t, i);
+        const IrrResult expected = credroi::irr(row, 0.008);
+        INFO("series " << t);
+        REQUIRE(expected.rate.has_value() == !std::isnan(rate(t)));
+        if (expected.rate) CHECK(std::abs(rate(t) - *expected.rate) <= 8 * std::numeric_limits<double>::epsilon() * (1 + *expected.rate));
+    }
+    CHECK(std::isnan(rate(0)));                       // no sign change
+    CHECK(rate(4) == 0.0);                            // -100 + 50 + 50: rate 0 exactly
+    CHECK(rate(6) == Approx(0.1).epsilon(1e-12));     // two roots: the one nearest the guess
+    CHECK(std::isnan(rate(7)));                       // no root
+    CHECK(ws.newton >= 40);                           // the programme-like ones (IRRs of both signs) went the fast way
+    flows(3, 2) = std::nan("");
+    CHECK_THROWS_AS(credroi::detail::irr_columns(flows, guess, rate, ws), ParameterError);  // as irr() does
 }

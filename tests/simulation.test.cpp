@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 using credroi::YearMonth;
 using doctest::Approx;
@@ -248,4 +249,81 @@ TEST_CASE("simulation: cancelling stops the run") {
     o.trials = 100000;
     o.cancel = &cancel;
     CHECK_THROWS_AS(credroi::simulate(model, o), credroi::Cancelled);
+}
+
+TEST_CASE("simulation: a sketch floor bounds the buckets, values below it count as the floor") {
+    credroi::detail::QuantileSketch<std::uint64_t> s(12, 1.0);
+    for (double x : {1e-200, 1e-100, 1e-9, 1.5}) s.add(x);
+    // Keys are the top 12 mantissa bits and the exponent: 1.0 and 1.5 differ by
+    // 0x0008000000000000 >> 40 = 2048 keys, so 2049 buckets, not the ~1000
+    // binades x 4096 that 1e-200 would otherwise open.
+    CHECK(s.buckets() == 2049);
+    // The floor's bucket [1, 1 + 2^-12) reports its centre, 1 + 2^-13.
+    CHECK(s.quantile(0.0) == 1.0 + std::ldexp(1.0, -13));
+    CHECK(s.quantile(0.5) == 1.0 + std::ldexp(1.0, -13));  // ranks 1 and 2 (of 0..3): both floored
+    s.add(-1e-300);
+    CHECK(s.quantile(0.0) == -(1.0 + std::ldexp(1.0, -13)));  // the sign is kept
+    s.add(0.0);
+    CHECK(s.count() == 6);
+}
+
+TEST_CASE("simulation: batch metrics are the per-trial metrics") {
+    // Column-wise over a batch (detail::batch_metric_rows) against one trial at a
+    // time (detail::trial_metric_row, i.e. Model::metrics): the same bits for
+    // every metric but the IRR, which is the same to a few ulp of 1 + rate.
+    for (int variant = 0; variant < 3; ++variant) {
+        credroi::Scenario s = uncertain_scenario();
+        if (variant == 1) s.discount_rate = 0.08;  // one rate for every trial: shared discount factors
+        if (variant == 2) s.cash_flows_at_month_start = true;
+        const credroi::Model model(s);
+        const Eigen::Index B = 300;
+        Eigen::ArrayXXd x(B, static_cast<Eigen::Index>(model.inputs().size()));
+        for (std::size_t k = 0; k < model.inputs().size(); ++k) x.col(static_cast<Eigen::Index>(k)).setConstant(model.inputs()[k].base);
+        std::vector<double> u(static_cast<std::size_t>(B));
+        for (std::size_t j = 0; j < model.uncertain_inputs().size(); ++j) {
+            for (Eigen::Index t = 0; t < B; ++t)  // a different permutation of the strata per input
+                u[static_cast<std::size_t>(t)] = (static_cast<double>((t * static_cast<Eigen::Index>(7 + 4 * j)) % B) + 0.5) / static_cast<double>(B);
+            const int k = model.uncertain_inputs()[j];
+            credroi::quantiles(*model.inputs()[static_cast<std::size_t>(k)].distribution, u.data(), x.col(k).data(),
+                               static_cast<std::size_t>(B));
+        }
+        credroi::BatchResult br;
+        model.evaluate_batch(x, br, false);
+        Eigen::ArrayXXd rows;
+        credroi::detail::BatchMetricsWorkspace ws;
+        credroi::detail::batch_metric_rows(model, br, rows, ws, true);
+        credroi::detail::MetricsWorkspace one;
+        std::vector<double> row(static_cast<std::size_t>(rows.cols()));
+        int payback_seen = 0, shortfall_seen = 0;
+        for (Eigen::Index t = 0; t < B; ++t) {
+            credroi::detail::trial_metric_row(model, br, t, row.data(), one, true);
+            for (Eigen::Index m = 0; m < rows.cols(); ++m) {
+                const double expected = row[static_cast<std::size_t>(m)];
+                INFO("variant " << variant << ", trial " << t << ", metric " << m);
+                REQUIRE(std::isnan(rows(t, m)) == std::isnan(expected));
+                if (std::isnan(expected)) continue;
+                // The IRR root is pinned down to about an ulp of 1 + monthly rate by
+                // either method; annualising multiplies that by about 12, so near a
+                // rate of 0 the bound is absolute: 64 eps.
+                if (m == 1)
+                    CHECK(std::abs(rows(t, m) - expected) <= 1e-12 * std::abs(expected) + 64 * std::numeric_limits<double>::epsilon());
+                else
+                    CHECK(rows(t, m) == expected);
+            }
+            payback_seen += !std::isnan(row[5]);
+            shortfall_seen += row[8] > 0;
+        }
+        CHECK(payback_seen > 0);  // the comparison covered real values, not only NaN
+        CHECK(shortfall_seen > 0);
+        // without IRR and MIRR both are NaN and the rest unchanged
+        Eigen::ArrayXXd without;
+        credroi::detail::batch_metric_rows(model, br, without, ws, false);
+        CHECK(without.col(1).isNaN().all());
+        CHECK(without.col(2).isNaN().all());
+        CHECK((without.col(0) == rows.col(0)).all());
+        // a non-finite flow: the error Model::metrics gives
+        br.costs(5, 3) = std::nan("");
+        CHECK_THROWS_AS(credroi::detail::batch_metric_rows(model, br, rows, ws, true), credroi::ParameterError);
+        CHECK_THROWS_AS(credroi::detail::trial_metric_row(model, br, 5, row.data(), one, true), credroi::ParameterError);
+    }
 }

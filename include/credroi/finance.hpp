@@ -173,13 +173,45 @@ struct SignChangeCounter {
     std::size_t changes = 0;
     int last = 0;
     void add(double s, double noise) {
-        if (std::abs(s) <= noise) {
-            changes += 2;
-            return;
-        }
+        // Without branches: sign patterns are data, and mispredicted jumps
+        // would cost more than the arithmetic (this runs per flow per trial).
+        const bool ambiguous = std::abs(s) <= noise;
         const int sign = sign_of(s);
-        if (last != 0 && sign != last) ++changes;
-        last = sign;
+        changes += ambiguous ? 2 : static_cast<std::size_t>(last != 0 && sign != last);
+        last = ambiguous ? last : sign;
+    }
+};
+
+// A bound on the number of roots of sum_j w_j z^j in (0, 1), from the flows
+// w_0, w_1, ... added in that order. With the cumulative sums S_j and their
+// own cumulative sums T_j, sum_j w_j z^j = (1 - z) sum_j S_j z^j
+// = (1 - z)^2 sum_j T_j z^j over all j >= 0 (S_j stays at the total after
+// the last flow, T_j then moves linearly towards its sign), and Descartes'
+// rule for power series bounds the roots in (0, 1) by the sign changes of
+// either sequence (Norstrom's criterion, and its second-order form, which is
+// never weaker: cumulative sums do not add sign changes). Entries within
+// rounding noise of zero count as two changes.
+struct CumulativeRootBound {
+    std::size_t count = 0;
+    double sum = 0.0, gross = 0.0;           // S_j and sum |w_k|
+    double sum2 = 0.0, abs2 = 0.0, noise2 = 0.0;  // T_j, sum |S_k|, sum of the noise of S_k
+    SignChangeCounter first, second;
+    void add(double w) {
+        ++count;
+        sum += w;
+        gross += std::abs(w);
+        const double ulps = 4.0 * static_cast<double>(count) * std::numeric_limits<double>::epsilon();
+        const double noise = ulps * gross;
+        first.add(sum, noise);
+        sum2 += sum;
+        abs2 += std::abs(sum);
+        noise2 += noise;
+        second.add(sum2, noise2 + ulps * abs2);
+    }
+    std::size_t bound() const {
+        SignChangeCounter tail = second;  // T_j for j past the last flow ends with the sign of the total
+        tail.add(sum, 4.0 * static_cast<double>(count) * std::numeric_limits<double>::epsilon() * gross);
+        return std::min(first.changes, tail.changes);
     }
 };
 
@@ -259,12 +291,15 @@ std::vector<double> find_rate_roots(H h, std::size_t sign_changes, double first,
         const double dir = upper ? 1.0 : -1.0;
         const double u_end = std::min(side.log_y_limit, irr_log_y_bound);
         if (side.max_roots == 0) continue;
-        if (side.max_roots == 1 && h1 != 0.0) {
+        const double far_end = upper ? first : last;
+        const bool odd = sign_of(far_end) != sign_of(h1);
+        if (h1 != 0.0 && (side.max_roots == 1 || (side.max_roots == 2 && odd))) {
             // At most one root on this side, and the signs at its two ends say
-            // whether there is one (an odd count) or none (an even count): no
-            // scan needed. This is the common case of programme flows.
-            const double far_end = upper ? first : last;
-            if (sign_of(far_end) != sign_of(h1)) step_out(upper, u_end);
+            // whether there is one (an odd count) or none (an even count); or at
+            // most two and an odd count: exactly one. No scan needed. This is
+            // the common case of programme flows (an annual fee that dips the
+            // cumulative sum back below zero makes the bound 2, not the roots).
+            if (odd) step_out(upper, u_end);
             continue;
         }
         std::size_t found = 0;
@@ -345,10 +380,11 @@ inline IrrResult make_irr_result(const std::vector<double>& roots_y, std::size_t
 /// grid of log(1 + r) (steps of 0.2 % in 1 + r near r = 0, widening further
 /// out), over 1 + r in [1e-12, 1e12] cut down by Cauchy-type bounds on where
 /// roots can lie; each side of r = 0 stops once it has as many roots as the
-/// sign changes of the cumulative flows allow (Norstrom's criterion,
-/// generalised). Between grid points a sign change of NPV brackets a root, and
-/// a turn of NPV (sign change of its derivative) is checked for a pair of
-/// roots. Each bracket is solved with Boost.Math's TOMS 748 to full double
+/// sign changes of the cumulative flows, or of their cumulative sums, allow
+/// (Norstrom's criterion, generalised); a side whose ends differ in sign and
+/// that has at most two roots has exactly one, and is not scanned. Between
+/// grid points a sign change of NPV brackets a root, and a turn of NPV (sign
+/// change of its derivative) is checked for a pair of roots. Each bracket is solved with Boost.Math's TOMS 748 to full double
 /// precision in 1 + r.
 /// Results:
 /// - no sign change (all flows >= 0, all <= 0, or all 0): status no_sign_change;
@@ -407,16 +443,10 @@ inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
     // criterion generalised). For rate < 0 the same holds in y = 1 + r for the
     // cumulative sums taken from the last flow backwards.
     // Counted on the fly (no allocation: this runs once per Monte Carlo trial).
-    detail::SignChangeCounter forward_changes, backward_changes;
-    double sum_f = 0.0, gross_f = 0.0, sum_b = 0.0, gross_b = 0.0;
+    detail::CumulativeRootBound forward_changes, backward_changes;
     for (std::size_t j = 0; j < n; ++j) {
-        sum_f += v[j];
-        gross_f += std::abs(v[j]);
-        sum_b += v[n - 1 - j];
-        gross_b += std::abs(v[n - 1 - j]);
-        const double ulps = 4.0 * static_cast<double>(j + 1) * std::numeric_limits<double>::epsilon();
-        forward_changes.add(sum_f, ulps * gross_f);
-        backward_changes.add(sum_b, ulps * gross_b);
+        forward_changes.add(v[j]);
+        backward_changes.add(v[n - 1 - j]);
     }
     // Cauchy-type range bounds: a root with rate > 0 needs
     // |v_0| <= max_{i>0} |v_i| * x / (1 - x), i.e. 1 + r <= 1 + max_{i>0} |v_i| / |v_0|;
@@ -429,9 +459,9 @@ inline IrrResult irr(const std::vector<double>& values, double guess = 0.1) {
     }
     const double margin = 0.01;  // in log(1 + r), against rounding at the limit
     const detail::RootSide up{std::log1p(max_after_first / std::abs(v[0])) + margin,
-                              std::min(changes, forward_changes.changes)};
+                              std::min(changes, forward_changes.bound())};
     const detail::RootSide down{std::log1p(max_before_last / std::abs(v[n - 1])) + margin,
-                                std::min(changes, backward_changes.changes)};
+                                std::min(changes, backward_changes.bound())};
     return detail::make_irr_result(detail::find_rate_roots(h, changes, v[0], v[n - 1], down, up), changes, guess);
 }
 

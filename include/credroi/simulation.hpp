@@ -11,6 +11,7 @@
 #include <credroi/error.hpp>
 #include <credroi/model.hpp>
 #include <credroi/sampling.hpp>
+#include <credroi/detail/batch_metrics.hpp>
 #include <credroi/detail/sketch.hpp>
 
 #include <Eigen/Core>
@@ -19,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -47,7 +49,8 @@ struct SimulationOptions {
     bool irr = true;
     /// Percentiles are exact (order statistics of every trial) up to this many
     /// trials or whenever trials are kept; above it they come from a sketch
-    /// with a relative error below 0.013 %.
+    /// with a relative error below 0.013 %, or, for values closer to zero, an
+    /// absolute error below 2^-13 (0.012 %) of the metric's base-case magnitude.
     std::uint64_t exact_percentile_limit = 100000;
     /// Called now and then from the calling thread with (trials done, trials).
     std::function<void(std::uint64_t, std::uint64_t)> progress;
@@ -136,30 +139,8 @@ inline double percentile_sorted(const std::vector<double>& v, double p) {
     return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
 }
 
-/// The metrics of one trial, in the order of SimulationResult::metric_names.
-inline void trial_metric_row(const Model& model, const BatchResult& b, Eigen::Index t, double* out,
-                             MetricsWorkspace& ws, bool with_irr) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const Metrics m = model.metrics(b, t, ws, with_irr);
-    out[0] = m.npv;
-    out[1] = m.irr.value_or(nan);
-    out[2] = m.mirr.value_or(nan);
-    out[3] = m.roi.value_or(nan);
-    out[4] = m.bcr.value_or(nan);
-    out[5] = m.payback_months.value_or(nan);
-    out[6] = m.discounted_payback_months.value_or(nan);
-    out[7] = m.cost_per_credential.value_or(nan);
-    out[8] = m.total_shortfall;
-    const auto& years = model.fiscal_years();
-    const bool budget = b.fiscal_year_budget.cols() > 0;
-    for (std::size_t f = 0; f < years.size(); ++f) {
-        const FiscalYearTotals y = model.fiscal_year_totals(b, t, f);
-        out[9 + f] = y.benefits - y.costs;
-        if (budget) out[9 + years.size() + f] = y.shortfall.value_or(0.0);
-    }
-}
-
-inline constexpr int fixed_metric_count = 9;
+// trial_metric_row (one trial's metrics, in the order of
+// SimulationResult::metric_names) and its batch form are in detail/batch_metrics.hpp.
 
 }  // namespace detail
 
@@ -212,7 +193,49 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     for (const auto& path : r.input_paths) streams.push_back(stream_id(path));
     const UniformDesign design(options.sampler, options.seed, std::move(streams));
     const Eigen::ArrayXXd base = model.base_inputs();
-    std::vector<detail::Welford> partial(batches * M);  // per batch, combined in batch order
+    // Sums are combined in batch order, whichever thread finishes first: each
+    // batch's Welford accumulators wait in a ring of `window` slots until every
+    // earlier batch has been merged into `total`. A worker that would run more
+    // than `window` batches ahead of the oldest unfinished one waits, so memory
+    // is O(window), not O(batches), and the merge sequence (hence every bit) is
+    // the same at any thread count.
+    const std::uint64_t window = std::max<std::uint64_t>(64, 4 * std::uint64_t{threads});
+    std::vector<detail::Welford> pending(window * M), total(M);
+    std::vector<char> pending_ready(window, 0);
+    std::uint64_t frontier = 0;  // batches [0, frontier) are in `total`
+    std::mutex reduce_mutex;
+    std::condition_variable reduce_cv;
+
+    std::vector<double> base_row(M, std::numeric_limits<double>::quiet_NaN());
+    double money_scale = 0;  // the largest |cumulative net| of the base case
+    {
+        BatchResult bb;
+        model.evaluate_batch(base, bb, false);
+        detail::MetricsWorkspace ws;
+        detail::trial_metric_row(model, bb, 0, base_row.data(), ws, options.irr);
+        double cumulative = 0;
+        for (int i = 0; i < H; ++i) {
+            cumulative += bb.benefits(0, i) - bb.costs(0, i);
+            money_scale = std::max(money_scale, std::abs(cumulative));
+        }
+        if (!(money_scale > 0) || !std::isfinite(money_scale)) money_scale = 1;
+    }
+    // Sketch floors (see detail/sketch.hpp), fixed before the run so that every
+    // worker's sketches merge exactly: 2^-13 of the base case's magnitude of the
+    // quantity (money metrics without one use the cash-flow scale, the others 1).
+    // That is the sketch's own error at the base case's magnitude (half a bucket
+    // of relative width 2^-12), so no percentile is off by more than a value of
+    // typical size could be; the arrays stop widening once trials reach the floor
+    // (a few hundred thousand for the bundled examples).
+    const double floor_fraction = std::ldexp(1.0, -13);
+    std::vector<double> metric_floor(M);
+    for (std::size_t m = 0; m < M; ++m) {
+        const bool money = m == 0 || m >= 8;  // npv, total_shortfall, net and shortfall per fiscal year
+        const double b = std::abs(base_row[m]);
+        metric_floor[m] = floor_fraction * (std::isfinite(b) && b > 0 ? b : (money ? money_scale : 1.0));
+    }
+    const double band_floor = floor_fraction * money_scale;
+    const Eigen::Index evaluation_block = 256;  // trials per pass through the model (see the worker)
 
     struct Worker {
         std::vector<detail::QuantileSketch<std::uint64_t>> metric_sketch;
@@ -228,16 +251,19 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     std::exception_ptr error;
 
     auto work = [&](Worker& w) {
-        w.metric_sketch.assign(M, detail::QuantileSketch<std::uint64_t>(12));
-        w.band_sketch.assign(static_cast<std::size_t>(H), detail::QuantileSketch<std::uint32_t>(10));
+        w.metric_sketch.clear();
+        for (std::size_t m = 0; m < M; ++m) w.metric_sketch.emplace_back(12, metric_floor[m]);
+        w.band_sketch.assign(static_cast<std::size_t>(H), detail::QuantileSketch<std::uint32_t>(10, band_floor));
         w.min.assign(M, std::numeric_limits<double>::infinity());
         w.max.assign(M, -std::numeric_limits<double>::infinity());
         w.count.assign(M, 0);
         w.shortfall_years.assign(years.size(), 0);
         Eigen::ArrayXXd u, x;
         BatchResult br;
-        detail::MetricsWorkspace ws;
-        std::vector<double> row(M);
+        detail::BatchMetricsWorkspace bws;
+        Eigen::ArrayXXd values;  // trials × metrics
+        Eigen::ArrayXd cumulative;
+        std::vector<detail::Welford> acc(M);
         try {
             for (;;) {
                 if (stop.load(std::memory_order_relaxed) || (options.cancel && options.cancel->load())) return;
@@ -255,40 +281,85 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                     quantiles(*inputs[static_cast<std::size_t>(k)].distribution, u.col(j).data(), x.col(k).data(),
                               static_cast<std::size_t>(n));
                 }
-                model.evaluate_batch(x, br, false);
-                detail::Welford* acc = &partial[b * M];
-                for (Eigen::Index t = 0; t < n; ++t) {
-                    detail::trial_metric_row(model, br, t, row.data(), ws, options.irr);
+                std::fill(acc.begin(), acc.end(), detail::Welford{});
+                // The batch goes through the model in blocks of trials, so that a
+                // block's trials × months arrays stay in the core's cache from the
+                // model through the metrics to the reductions (a whole batch's do
+                // not: 8 arrays of 1024 × 60 doubles are 3.9 MB). Nothing per trial
+                // depends on the block, and each accumulator sees the trials in order.
+                for (Eigen::Index s = 0; s < n; s += evaluation_block) {
+                    const Eigen::Index len = std::min(evaluation_block, n - s);
+                    const Eigen::Index at = static_cast<Eigen::Index>(first) + s;
+                    model.evaluate_batch(x.middleRows(s, len), br, false);
+                    // Column by column: one metric (or month) for all trials of the block.
+                    detail::batch_metric_rows(model, br, values, bws, options.irr);
                     for (std::size_t m = 0; m < M; ++m) {
-                        const double v = row[m];
-                        if (rows) r.trial_metrics(static_cast<Eigen::Index>(first) + t, static_cast<Eigen::Index>(m)) = v;
-                        if (std::isnan(v)) continue;
-                        acc[m].add(v);
-                        if (!rows) w.metric_sketch[m].add(v);
-                        w.min[m] = std::min(w.min[m], v);
-                        w.max[m] = std::max(w.max[m], v);
-                        ++w.count[m];
+                        const double* column = values.col(static_cast<Eigen::Index>(m)).data();
+                        detail::Welford& a = acc[m];
+                        double lo = w.min[m], hi = w.max[m];
+                        std::uint64_t count = 0;
+                        for (Eigen::Index t = 0; t < len; ++t) {
+                            const double v = column[t];
+                            if (rows) r.trial_metrics(at + t, static_cast<Eigen::Index>(m)) = v;
+                            if (std::isnan(v)) continue;
+                            a.add(v);
+                            if (!rows) w.metric_sketch[m].add(v);
+                            lo = std::min(lo, v);
+                            hi = std::max(hi, v);
+                            ++count;
+                        }
+                        w.min[m] = lo;
+                        w.max[m] = hi;
+                        w.count[m] += count;
                     }
-                    if (row[0] > 0) ++w.npv_positive;
-                    if (!std::isnan(row[5])) ++w.payback;
+                    for (Eigen::Index t = 0; t < len; ++t) {
+                        if (values(t, 0) > 0) ++w.npv_positive;
+                        if (!std::isnan(values(t, 5))) ++w.payback;
+                    }
                     if (has_budget)
-                        for (std::size_t f = 0; f < years.size(); ++f)
-                            if (row[detail::fixed_metric_count + years.size() + f] > 0) ++w.shortfall_years[f];
-                    double cumulative = 0;
+                        for (std::size_t f = 0; f < years.size(); ++f) {
+                            const auto c = static_cast<Eigen::Index>(detail::fixed_metric_count + years.size() + f);
+                            for (Eigen::Index t = 0; t < len; ++t)
+                                if (values(t, c) > 0) ++w.shortfall_years[f];
+                        }
+                    cumulative.setZero(len);
                     for (int i = 0; i < H; ++i) {
-                        cumulative += br.benefits(t, i) - br.costs(t, i);
-                        w.band_sketch[static_cast<std::size_t>(i)].add(cumulative);
+                        cumulative += br.benefits.col(i) - br.costs.col(i);
+                        auto& sketch = w.band_sketch[static_cast<std::size_t>(i)];
+                        for (Eigen::Index t = 0; t < len; ++t) sketch.add(cumulative(t));
                     }
-                    if (options.keep_trials)
-                        for (Eigen::Index j = 0; j < d; ++j)
-                            r.trial_inputs(static_cast<Eigen::Index>(first) + t, j) = x(t, uncertain[static_cast<std::size_t>(j)]);
                 }
+                if (options.keep_trials)
+                    for (Eigen::Index j = 0; j < d; ++j)
+                        r.trial_inputs.col(j).segment(static_cast<Eigen::Index>(first), n) = x.col(uncertain[static_cast<std::size_t>(j)]);
+                {
+                    std::unique_lock<std::mutex> lock(reduce_mutex);
+                    // Batch `frontier` is held by a worker that does not wait (b == frontier
+                    // fits), so this cannot deadlock; `stop` wakes it after an error elsewhere.
+                    reduce_cv.wait(lock, [&] { return b < frontier + window || stop.load(); });
+                    if (stop.load()) return;
+                    std::copy(acc.begin(), acc.end(), pending.begin() + static_cast<std::ptrdiff_t>((b % window) * M));
+                    pending_ready[b % window] = 1;
+                    while (pending_ready[frontier % window]) {
+                        const std::size_t slot = frontier % window;
+                        for (std::size_t m = 0; m < M; ++m) total[m].merge(pending[slot * M + m]);
+                        pending_ready[slot] = 0;
+                        ++frontier;
+                    }
+                }
+                reduce_cv.notify_all();
                 done.fetch_add(static_cast<std::uint64_t>(n));
             }
         } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            stop = true;
+            {
+                std::lock_guard<std::mutex> lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+            {
+                std::lock_guard<std::mutex> lock(reduce_mutex);  // no lost wake-up for a waiting worker
+                stop = true;
+            }
+            reduce_cv.notify_all();
         }
     };
 
@@ -325,24 +396,15 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
         all.payback += w.payback;
     }
     const double n_trials = static_cast<double>(options.trials);
-    std::vector<double> base_row(M, std::numeric_limits<double>::quiet_NaN());
-    {
-        BatchResult bb;
-        model.evaluate_batch(base, bb, false);
-        detail::MetricsWorkspace ws;
-        detail::trial_metric_row(model, bb, 0, base_row.data(), ws, options.irr);
-    }
     std::vector<double> values;
     for (std::size_t m = 0; m < M; ++m) {
-        detail::Welford total;
-        for (std::uint64_t b = 0; b < batches; ++b) total.merge(partial[b * M + m]);
         MetricSummary s;
         s.name = r.metric_names[m];
         s.count = all.count[m];
         s.base = base_row[m];
         if (s.count > 0) {
-            s.mean = total.mean;
-            s.standard_deviation = s.count > 1 ? std::sqrt(total.m2 / static_cast<double>(s.count - 1)) : 0.0;
+            s.mean = total[m].mean;
+            s.standard_deviation = s.count > 1 ? std::sqrt(total[m].m2 / static_cast<double>(s.count - 1)) : 0.0;
             s.min = all.min[m];
             s.max = all.max[m];
             double* q[] = {&s.p5, &s.p10, &s.p50, &s.p90, &s.p95};

@@ -41,8 +41,8 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                     "expected " << c.inputs.size() << " input columns, found " << x.cols());
     auto in = [&](int k) { return x.col(k); };
 
-    out.costs.setZero(B, H);
-    out.benefits.setZero(B, H);
+    out.costs.resize(B, H);  // every column is written in the month loop
+    out.benefits.resize(B, H);
     out.discount_factors.resize(B, H);
     out.population.resize(B, H);
     out.adoption.resize(B, H);

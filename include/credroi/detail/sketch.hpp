@@ -7,6 +7,15 @@
 // shift to compute, and every bucket spans a relative width of at most
 // 2^-mantissa_bits. Counts are integers, so merging is exact and independent
 // of order: the same trials give the same sketch whatever the thread count.
+//
+// Bounded memory: the bucket arrays are dense from the smallest to the largest
+// magnitude seen, and values ever closer to zero (a cumulative cash flow that
+// crosses zero, say) would widen them with every extra trial. A fixed floor,
+// chosen before any value is added, stops that: a nonzero magnitude below it
+// counts in the floor's bucket, so the arrays span at most log2(largest /
+// floor) binades whatever the number of trials. The price is an absolute error
+// of at most the floor for values below it (where a relative error would be
+// meaningless for sums that are only known to rounding anyway).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -18,7 +27,10 @@ namespace credroi::detail {
 template <class Count = std::uint64_t>
 class QuantileSketch {
 public:
-    explicit QuantileSketch(int mantissa_bits = 12) : shift_(52 - mantissa_bits) {}
+    /// `floor`: magnitudes below it (> 0) count as the floor, keeping its sign;
+    /// 0 keeps every magnitude apart. Sketches that are merged need the same floor.
+    explicit QuantileSketch(int mantissa_bits = 12, double floor = 0.0)
+        : shift_(52 - mantissa_bits), floor_key_(floor > 0.0 && std::isfinite(floor) ? key(floor) : 0) {}
 
     void add(double x) {
         if (!(x == x)) return;  // NaN: the caller counts missing values itself
@@ -27,7 +39,7 @@ public:
             ++zeros_;
             return;
         }
-        (x > 0 ? positive_ : negative_).add(key(std::fabs(x)));
+        (x > 0 ? positive_ : negative_).add(std::max(key(std::fabs(x)), floor_key_));
     }
 
     void merge(const QuantileSketch& o) {
@@ -38,9 +50,12 @@ public:
     }
 
     std::uint64_t count() const noexcept { return total_; }
+    /// Buckets held (the memory, in counts).
+    std::size_t buckets() const noexcept { return positive_.counts.size() + negative_.counts.size(); }
 
     /// The value at probability p (linear rank p (n - 1), as NumPy's default),
-    /// within a relative error of 2^-(mantissa_bits+1) of an order statistic.
+    /// within a relative error of 2^-(mantissa_bits+1) of an order statistic,
+    /// or within the floor where that is larger.
     double quantile(double p) const {
         if (total_ == 0) return std::nan("");
         const double rank = std::clamp(p, 0.0, 1.0) * static_cast<double>(total_ - 1);
@@ -117,6 +132,7 @@ private:
     }
 
     int shift_;
+    std::int64_t floor_key_;
     std::uint64_t total_ = 0;
     std::uint64_t zeros_ = 0;
     Side positive_, negative_;

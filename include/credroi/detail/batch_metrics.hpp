@@ -1,0 +1,246 @@
+#pragma once
+// The Monte Carlo engine's per-trial metrics, computed for a whole batch at
+// once: every loop runs over the months on the outside and the trials of the
+// batch on the inside, reading contiguous columns of the trials × months
+// arrays, instead of one trial at a time along strided rows.
+//
+// Each trial's numbers are those of trial_metric_row (Model::metrics): every
+// sum is taken in the same order with the same operations, so they are the
+// same bits (tested), except the IRR, which comes from irr_columns (same
+// statuses, the root to a few ulp of 1 + rate). A batch with anything
+// irregular (a non-finite flow, a rate at or below -100 %, an overflow) is
+// handed to trial_metric_row whole, so errors are exactly Model::metrics'.
+#include <credroi/finance.hpp>
+#include <credroi/model.hpp>
+#include <credroi/detail/irr_batch.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+namespace credroi::detail {
+
+/// npv, irr, mirr, roi, bcr, payback_months, discounted_payback_months,
+/// cost_per_credential, total_shortfall; then the net of each fiscal year and,
+/// with a budget, the shortfall of each.
+inline constexpr int fixed_metric_count = 9;
+
+/// The metrics of one trial, in the order above. Missing ones are NaN.
+inline void trial_metric_row(const Model& model, const BatchResult& b, Eigen::Index t, double* out,
+                             MetricsWorkspace& ws, bool with_irr) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const Metrics m = model.metrics(b, t, ws, with_irr);
+    out[0] = m.npv;
+    out[1] = m.irr.value_or(nan);
+    out[2] = m.mirr.value_or(nan);
+    out[3] = m.roi.value_or(nan);
+    out[4] = m.bcr.value_or(nan);
+    out[5] = m.payback_months.value_or(nan);
+    out[6] = m.discounted_payback_months.value_or(nan);
+    out[7] = m.cost_per_credential.value_or(nan);
+    out[8] = m.total_shortfall;
+    const auto& years = model.fiscal_years();
+    const bool budget = b.fiscal_year_budget.cols() > 0;
+    for (std::size_t f = 0; f < years.size(); ++f) {
+        const FiscalYearTotals y = model.fiscal_year_totals(b, t, f);
+        out[9 + f] = y.benefits - y.costs;
+        if (budget) out[9 + years.size() + f] = y.shortfall.value_or(0.0);
+    }
+}
+
+/// Buffers batch_metric_rows reuses from batch to batch.
+struct BatchMetricsWorkspace {
+    Eigen::ArrayXXd net;
+    Eigen::ArrayXd pv_costs, pv_benefits, total_costs, total_benefits, credentials;
+    Eigen::ArrayXd monthly_rate, reinvest_rate, irr, a, b, c;
+    struct PaybackState {
+        double sum, compensation, gross, previous, result;
+        bool negative, done;
+    };
+    std::vector<PaybackState> simple, discounted;
+    IrrColumnsWorkspace irr_workspace;
+    MetricsWorkspace scalar;
+    std::vector<double> row;
+};
+
+namespace batch_metrics_detail {
+
+// f(x) per trial, computed once when every trial has the same x (the usual
+// case: the discount rate is rarely uncertain); same bits either way.
+template <class F>
+void per_trial(const Eigen::ArrayXd& x, Eigen::ArrayXd& out, F f) {
+    out.resize(x.size());
+    if (x.size() == 0) return;
+    if ((x == x(0)).all()) {
+        out.setConstant(f(x(0)));
+        return;
+    }
+    for (Eigen::Index t = 0; t < x.size(); ++t) out(t) = f(x(t));
+}
+
+// One step of payback_of for one trial; false on overflow (payback_of throws).
+inline bool payback_step(BatchMetricsWorkspace::PaybackState& s, double f, std::size_t j) {
+    const double next = s.sum + f;
+    s.compensation += std::abs(s.sum) >= std::abs(f) ? (s.sum - next) + f : (f - next) + s.sum;
+    s.sum = next;
+    s.gross += std::abs(f);
+    const double cumulative = s.sum + s.compensation;
+    if (!std::isfinite(cumulative) || !std::isfinite(s.gross)) return false;
+    const double noise = 32.0 * std::numeric_limits<double>::epsilon() * s.gross;
+    if (cumulative < -noise) {
+        s.negative = true;
+    } else if (s.negative) {
+        s.result = static_cast<double>(j - 1) + std::min(1.0, -s.previous / (cumulative - s.previous));
+        s.done = true;
+    }
+    s.previous = cumulative;
+    return true;
+}
+
+}  // namespace batch_metrics_detail
+
+/// Every trial's metric row: `out` is trials × metrics, columns in the order
+/// of trial_metric_row. Throws what Model::metrics throws.
+inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::ArrayXXd& out, BatchMetricsWorkspace& ws,
+                              bool with_irr) {
+    using Eigen::Index;
+    namespace bm = batch_metrics_detail;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const Index B = b.costs.rows();
+    const Index H = b.costs.cols();
+    const auto& years = model.fiscal_years();
+    const auto F = static_cast<Index>(years.size());
+    const bool budget = b.fiscal_year_budget.cols() > 0;
+    out.resize(B, fixed_metric_count + F * (budget ? 2 : 1));
+    if (B == 0) return;
+
+    auto scalar_batch = [&] {
+        ws.row.resize(static_cast<std::size_t>(out.cols()));
+        for (Index t = 0; t < B; ++t) {
+            trial_metric_row(model, b, t, ws.row.data(), ws.scalar, with_irr);
+            for (Index m = 0; m < out.cols(); ++m) out(t, m) = ws.row[static_cast<std::size_t>(m)];
+        }
+    };
+    auto valid_rate = [](double r) { return std::isfinite(r) && r > -1.0; };
+    for (Index t = 0; t < B; ++t)
+        if (!valid_rate(b.discount_rate(t)) || !valid_rate(b.reinvestment_rate(t))) return scalar_batch();
+
+    // ---- sums over the months, as trial_metrics takes them (month by month, from 0)
+    ws.pv_costs.setZero(B);
+    ws.pv_benefits.setZero(B);
+    ws.total_costs.setZero(B);
+    ws.total_benefits.setZero(B);
+    ws.credentials.setZero(B);
+    for (Index i = 0; i < H; ++i) {
+        ws.pv_costs += b.costs.col(i) * b.discount_factors.col(i);
+        ws.pv_benefits += b.benefits.col(i) * b.discount_factors.col(i);
+        ws.total_costs += b.costs.col(i);
+        ws.total_benefits += b.benefits.col(i);
+        ws.credentials += b.credentials.col(i);
+    }
+    // A non-finite flow, factor or count makes one of these non-finite.
+    if (!(ws.pv_costs.isFinite().all() && ws.pv_benefits.isFinite().all() && ws.total_costs.isFinite().all() &&
+          ws.total_benefits.isFinite().all() && ws.credentials.isFinite().all()))
+        return scalar_batch();
+    ws.net = b.benefits - b.costs;
+    if (!ws.net.isFinite().all()) return scalar_batch();
+
+    out.col(0) = ws.pv_benefits - ws.pv_costs;
+    for (Index t = 0; t < B; ++t) {
+        const double pv_costs = ws.pv_costs(t), pv_benefits = ws.pv_benefits(t);
+        out(t, 3) = pv_costs > 0 ? (pv_benefits - pv_costs) / pv_costs : nan;
+        out(t, 4) = pv_costs > 0 ? pv_benefits / pv_costs : nan;
+        const double credentials = ws.credentials(t);
+        out(t, 7) = credentials > 0 ? ws.total_costs(t) / credentials : nan;
+    }
+    bm::per_trial(b.discount_rate, ws.monthly_rate, [](double r) { return monthly_rate_from_annual(r); });
+
+    // ---- IRR and MIRR
+    // Payback and MIRR count months from the model start: with end-of-month
+    // flows, month i's flow stands at t = i + 1 and a zero flow at t = 0.
+    const Index shift = model.scenario().cash_flows_at_month_start ? 0 : 1;
+    const Index T = H + shift;  // periods of the timed series
+    auto timed = [&](Index j, Index t) { return j < shift ? 0.0 : ws.net(t, j - shift); };
+    if (with_irr) {
+        irr_columns(ws.net, ws.monthly_rate, ws.irr, ws.irr_workspace);
+        for (Index t = 0; t < B; ++t) out(t, 1) = std::isnan(ws.irr(t)) ? nan : annual_rate_from_monthly(ws.irr(t));
+        bm::per_trial(b.reinvestment_rate, ws.reinvest_rate, [](double r) { return monthly_rate_from_annual(r); });
+        // mirr(): PV of the negative flows at the finance rate, FV of the positive ones at the reinvestment rate
+        Eigen::ArrayXd& pv_negative = ws.a;
+        Eigen::ArrayXd& fv_positive = ws.b;
+        pv_negative.setZero(B);
+        fv_positive.setZero(B);
+        Eigen::ArrayXd& x = ws.c;
+        x = 1.0 / (1.0 + ws.monthly_rate);
+        ws.reinvest_rate += 1.0;  // g = 1 + reinvestment rate
+        for (Index k = T; k-- > 0;)
+            for (Index t = 0; t < B; ++t) pv_negative(t) = pv_negative(t) * x(t) + std::min(timed(k, t), 0.0);
+        for (Index k = 0; k < T; ++k)
+            for (Index t = 0; t < B; ++t) fv_positive(t) = fv_positive(t) * ws.reinvest_rate(t) + std::max(timed(k, t), 0.0);
+        for (Index t = 0; t < B; ++t) {
+            if (pv_negative(t) == 0.0 || fv_positive(t) == 0.0) {
+                out(t, 2) = nan;
+                continue;
+            }
+            const double monthly = std::pow(fv_positive(t) / -pv_negative(t), 1.0 / static_cast<double>(T - 1)) - 1.0;
+            if (!std::isfinite(monthly)) return scalar_batch();  // mirr() throws
+            out(t, 2) = annual_rate_from_monthly(monthly);
+        }
+    } else {
+        out.col(1).setConstant(nan);
+        out.col(2).setConstant(nan);
+    }
+
+    // ---- payback and discounted payback (payback_of, both at once)
+    ws.simple.assign(static_cast<std::size_t>(B), {0, 0, 0, 0, nan, false, false});
+    ws.discounted.assign(static_cast<std::size_t>(B), {0, 0, 0, 0, nan, false, false});
+    Eigen::ArrayXd& log_x = ws.c;
+    bm::per_trial(ws.monthly_rate, log_x, [](double r) { return -std::log1p(r); });
+    const bool same_rate = (ws.monthly_rate == ws.monthly_rate(0)).all();
+    for (Index j = 0; j < T; ++j) {
+        const double common_factor = std::exp(static_cast<double>(j) * log_x(0));
+        for (Index t = 0; t < B; ++t) {
+            const double f = timed(j, t);
+            auto& s = ws.simple[static_cast<std::size_t>(t)];
+            if (!s.done && !bm::payback_step(s, f, static_cast<std::size_t>(j))) return scalar_batch();
+            auto& d = ws.discounted[static_cast<std::size_t>(t)];
+            if (d.done) continue;
+            const double factor = same_rate ? common_factor : std::exp(static_cast<double>(j) * log_x(t));
+            if (!bm::payback_step(d, f * factor, static_cast<std::size_t>(j))) return scalar_batch();
+        }
+    }
+    for (Index t = 0; t < B; ++t) {
+        const auto& s = ws.simple[static_cast<std::size_t>(t)];
+        const auto& d = ws.discounted[static_cast<std::size_t>(t)];
+        out(t, 5) = s.done ? s.result : s.negative ? nan : 0.0;
+        out(t, 6) = d.done ? d.result : d.negative ? nan : 0.0;
+    }
+
+    // ---- fiscal years (Eigen sums a strided row segment from its first element on)
+    Eigen::ArrayXd& costs = ws.a;
+    Eigen::ArrayXd& benefits = ws.b;
+    out.col(8).setZero();
+    for (Index f = 0; f < F; ++f) {
+        const FiscalPeriod& p = years[static_cast<std::size_t>(f)];
+        costs = b.costs.col(p.first_month_index);
+        benefits = b.benefits.col(p.first_month_index);
+        for (int k = 1; k < p.month_count; ++k) {
+            costs += b.costs.col(p.first_month_index + k);
+            benefits += b.benefits.col(p.first_month_index + k);
+        }
+        out.col(fixed_metric_count + f) = benefits - costs;
+        if (budget) {
+            for (Index t = 0; t < B; ++t) {
+                const double shortfall = std::max(0.0, costs(t) - b.fiscal_year_budget(t, f));
+                out(t, fixed_metric_count + F + f) = shortfall;
+                out(t, 8) += shortfall;
+            }
+        }
+    }
+}
+
+}  // namespace credroi::detail
