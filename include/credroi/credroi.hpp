@@ -14,3 +14,4 @@
 #include <credroi/sampling.hpp>
 #include <credroi/simulation.hpp>
 #include <credroi/sensitivity.hpp>
+#include <credroi/comparison.hpp>

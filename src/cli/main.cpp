@@ -1,7 +1,9 @@
 // The credroi command line: parse arguments, call the library, print. No model
 // logic lives here.
+#include <credroi/comparison.hpp>
 #include <credroi/model.hpp>
 #include <credroi/output.hpp>
+#include <credroi/report.hpp>
 #include <credroi/scenario_file.hpp>
 #include <credroi/sensitivity.hpp>
 #include <credroi/sensitivity_report.hpp>
@@ -16,6 +18,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +114,34 @@ int main(int argc, char** argv) {
     auto* validate = app.add_subcommand("validate", "Check a scenario file and report the first problem");
     validate->add_option("FILE", file, "Scenario file (TOML)")->required();
 
+    auto* report = app.add_subcommand("report", "Write the business case for a sponsor: one self-contained HTML file with charts");
+    std::int64_t report_trials = 10000;
+    std::string report_output = "report.html";
+    report->add_option("FILE", file, "Scenario file (TOML)")->required();
+    report->add_option("--trials", report_trials, "Monte Carlo trials")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40))
+        ->capture_default_str();
+    report->add_option("--seed", seed, "Random seed (printed in the report)")->check(CLI::NonNegativeNumber)->capture_default_str();
+    report->add_option("--sampler", sampler, "Sampling design")->check(CLI::IsMember({"lhs", "mc", "sobol"}))->capture_default_str();
+    report->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u))->capture_default_str();
+    report->add_option("-o,--output", report_output, "HTML file to write (atomically); '-' for standard output")->capture_default_str();
+
+    auto* compare = app.add_subcommand("compare", "Compare scenarios side by side, with common random numbers");
+    std::vector<std::string> files;
+    std::string compare_report;
+    compare->add_option("FILES", files, "Two or more scenario files; each is compared with the first")->required();
+    compare->add_option("--trials", report_trials, "Monte Carlo trials per scenario")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40))
+        ->capture_default_str();
+    compare->add_option("--seed", seed, "Random seed, the same for every scenario")->check(CLI::NonNegativeNumber)->capture_default_str();
+    compare->add_option("--sampler", sampler, "Sampling design (lhs and mc give common random numbers)")
+        ->check(CLI::IsMember({"lhs", "mc", "sobol"}))
+        ->capture_default_str();
+    compare->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u))->capture_default_str();
+    compare->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
+    compare->add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+    compare->add_option("--report", compare_report, "Also write a comparison report (HTML) to this file");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -118,6 +149,67 @@ int main(int argc, char** argv) {
     }
 
     try {
+        if (*compare) {
+            if (files.size() < 2)
+                throw credroi::ParameterError("FILES", "compare needs at least two scenario files, found " + std::to_string(files.size()));
+            std::vector<credroi::Model> models;
+            for (const std::string& f : files) models.emplace_back(credroi::read_scenario_file(f));
+            for (const std::string& target : {output, compare_report})
+                for (const std::string& f : files)
+                    if (!target.empty() && target != "-" && same_file(target, f))
+                        throw credroi::IoError("refusing to write over the scenario file '" + f + "'");
+            credroi::SimulationOptions o;
+            o.trials = static_cast<std::uint64_t>(report_trials);
+            o.seed = static_cast<std::uint64_t>(seed);
+            o.sampler = credroi::parse_sampler(sampler);
+            o.threads = threads;
+            o.cancel = &interrupted;
+            std::signal(SIGINT, on_interrupt);
+            std::signal(SIGTERM, on_interrupt);
+            credroi::ComparisonResult result = credroi::compare(models, o);
+            // Two files may carry the same scenario name; the file tells them apart.
+            for (std::size_t k = 0; k < result.names.size(); ++k)
+                if (std::count(result.names.begin(), result.names.end(), models[k].scenario().name) > 1)
+                    for (std::size_t j = 0; j < result.names.size(); ++j)
+                        if (models[j].scenario().name == models[k].scenario().name) result.names[j] = models[j].scenario().name + " (" + files[j] + ")";
+            const std::string content = format == "json" ? credroi::comparison_json(result)
+                                        : format == "csv" ? credroi::comparison_csv(result)
+                                                          : credroi::comparison_table(result);
+            std::string html;
+            if (!compare_report.empty()) {
+                credroi::ReportOptions ro;
+                std::string command = "credroi compare";
+                for (const std::string& f : files) command += " " + f;
+                ro.source = command + " --trials " + std::to_string(report_trials) + " --seed " + std::to_string(seed) +
+                            (sampler != "lhs" ? " --sampler " + sampler : "");
+                html = credroi::comparison_report_html(result, ro);
+            }
+            if (interrupted) throw credroi::Cancelled();
+            if (!compare_report.empty()) credroi::write_file_atomically(compare_report, html);
+            emit(content, output, files.front());
+            return 0;
+        }
+        if (*report) {
+            const credroi::Model model(credroi::read_scenario_file(file));
+            if (report_output != "-" && same_file(report_output, file))
+                throw credroi::IoError("refusing to write the report over the scenario file '" + file + "'");
+            credroi::ReportOptions ro;
+            ro.trials = static_cast<std::uint64_t>(report_trials);
+            ro.seed = static_cast<std::uint64_t>(seed);
+            ro.sampler = credroi::parse_sampler(sampler);
+            ro.threads = threads;
+            ro.source = file;
+            ro.cancel = &interrupted;
+            ProgressBar bar(true);
+            ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar(done, total); };
+            std::signal(SIGINT, on_interrupt);
+            std::signal(SIGTERM, on_interrupt);
+            const std::string html = credroi::report_html(model, ro);
+            if (interrupted) throw credroi::Cancelled();
+            emit(html, report_output, file);
+            if (report_output != "-") std::cerr << "credroi: wrote " << report_output << "\n";
+            return 0;
+        }
         const credroi::Scenario scenario = credroi::read_scenario_file(file);
         if (*validate) {
             const credroi::Model model(scenario);
