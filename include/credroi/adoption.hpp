@@ -373,6 +373,10 @@ public:
                         "expected a coefficient of innovation above 0 per month, found " << detail::describe(p));
         CREDROI_REQUIRE(std::isfinite(q) && q >= 0.0, "adoption.bass_q",
                         "expected a coefficient of imitation of at least 0 per month, found " << detail::describe(q));
+        // p + q is the curve's rate; an infinite one would make exp(-(p + q) tau) NaN at tau = 0.
+        CREDROI_REQUIRE(std::isfinite(p + q), "adoption.bass_q",
+                        "expected p + q to be a finite rate per month, found p = " << detail::describe(p)
+                                                                                   << ", q = " << detail::describe(q));
         detail::check_adoption_ceiling(ceiling);
         CREDROI_REQUIRE(std::isfinite(launch_month), "adoption.launch",
                         "expected a finite launch month, found " << detail::describe(launch_month));

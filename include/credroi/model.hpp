@@ -20,6 +20,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace credroi {
@@ -50,8 +51,10 @@ public:
     }
 
     /// Evaluates a batch: `inputs` is trials × inputs() (one row per trial).
+    /// Throws NumericError when a result overflows (see check_finite).
     void evaluate_batch(const Eigen::Ref<const Eigen::ArrayXXd>& inputs, BatchResult& out, bool keep_lines) const {
         detail::evaluate_batch(compiled_, scenario_, inputs, out, keep_lines);
+        check_finite(out);
     }
 
     /// The base case.
@@ -78,14 +81,70 @@ public:
         return detail::fiscal_year_totals(compiled_, b, t, f);
     }
 
-    /// Metrics of trial `t` of a batch.
-    Metrics metrics(const BatchResult& b, Eigen::Index t) const { return detail::trial_metrics(compiled_, scenario_, b, t); }
+    /// Metrics of trial `t` of a batch. Throws NumericError when one overflows.
+    Metrics metrics(const BatchResult& b, Eigen::Index t) const {
+        return checked(detail::trial_metrics(compiled_, scenario_, b, t));
+    }
     /// The same, reusing `workspace` (no allocation per trial); IRR and MIRR only when `with_irr`.
     Metrics metrics(const BatchResult& b, Eigen::Index t, detail::MetricsWorkspace& workspace, bool with_irr) const {
-        return detail::trial_metrics(compiled_, scenario_, b, t, workspace, with_irr);
+        return checked(detail::trial_metrics(compiled_, scenario_, b, t, workspace, with_irr));
     }
 
 private:
+    // Every input is finite and in range, but products, sums and ratios of
+    // extreme ones (1e300 people at 1e300 a year; costs over 1e-320
+    // credentials) can still leave double precision. Such a result is an
+    // error naming what overflowed, never an infinity or NaN passed off as a
+    // number. The checks cost one pass over the batch's arrays.
+    void check_finite(const BatchResult& b) const {
+        const std::pair<const char*, const Eigen::ArrayXXd*> arrays[] = {
+            {"costs", &b.costs},       {"benefits", &b.benefits}, {"discount factor", &b.discount_factors},
+            {"population", &b.population}, {"earners", &b.earners},   {"credentials", &b.credentials}};
+        for (const auto& [name, a] : arrays) {
+            if (a->allFinite()) continue;
+            for (Eigen::Index i = 0; i < a->cols(); ++i)
+                for (Eigen::Index t = 0; t < a->rows(); ++t)
+                    if (!std::isfinite((*a)(t, i)))
+                        throw NumericError(std::string("the ") + name + " of " +
+                                           scenario_.start.plus_months(static_cast<int>(i)).to_string() + " overflow (" +
+                                           detail::describe((*a)(t, i)) + "): the scenario's amounts or volumes are too "
+                                           "large for double precision; state them in larger units (thousands, millions)");
+        }
+        if (!b.fiscal_year_budget.allFinite())
+            throw NumericError("the budget overflows: the scenario's amounts are too large for double precision; "
+                               "state them in larger units (thousands, millions)");
+    }
+
+    Metrics checked(Metrics m) const {
+        auto check = [](double x, const char* name) {
+            if (!std::isfinite(x))
+                throw NumericError(std::string(name) + " overflows (" + detail::describe(x) +
+                                   "): the scenario's amounts, volumes or discount rate are too extreme for double "
+                                   "precision");
+        };
+        auto check_optional = [&](const std::optional<double>& x, const char* name) {
+            if (x) check(*x, name);
+        };
+        check(m.npv, "NPV");
+        check(m.pv_costs, "PV costs");
+        check(m.pv_benefits, "PV benefits");
+        check(m.total_costs, "total costs");
+        check(m.total_benefits, "total benefits");
+        check(m.total_net, "total net cash flow");
+        check(m.total_credentials, "total credentials");
+        check(m.total_shortfall, "total shortfall");
+        check_optional(m.roi, "ROI");
+        check_optional(m.bcr, "the benefit-cost ratio");
+        check_optional(m.irr, "IRR");
+        check_optional(m.mirr, "MIRR");
+        check_optional(m.payback_months, "payback");
+        check_optional(m.discounted_payback_months, "discounted payback");
+        check_optional(m.cost_per_credential, "cost per credential");
+        check_optional(m.cost_per_earner, "cost per earner");
+        for (double x : m.irr_all) check(x, "IRR");
+        return m;
+    }
+
     Evaluation evaluate_row(const Eigen::ArrayXXd& x) const;
 
     Scenario scenario_;

@@ -25,6 +25,7 @@
 #include <functional>
 #include <limits>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -407,6 +408,16 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
             s.standard_deviation = s.count > 1 ? std::sqrt(total[m].m2 / static_cast<double>(s.count - 1)) : 0.0;
             s.min = all.min[m];
             s.max = all.max[m];
+            // Every trial is finite, but amounts near 1e154 and beyond (e.g. a
+            // lognormal with mu in the hundreds) overflow the sums of squares:
+            // say so rather than report an infinite spread.
+            if (!std::isfinite(s.mean) || !std::isfinite(s.standard_deviation)) {
+                std::ostringstream os;
+                os << "simulate: the mean or standard deviation of " << s.name << " over " << s.count
+                   << " trials overflows a double (trials range from " << s.min << " to " << s.max
+                   << "); check the units of the scenario's distributions";
+                throw NumericError(os.str());
+            }
             double* q[] = {&s.p5, &s.p10, &s.p50, &s.p90, &s.p95};
             const double ps[] = {0.05, 0.10, 0.50, 0.90, 0.95};
             if (rows) {

@@ -248,7 +248,10 @@ std::string to_table(const Evaluation& e, const Scenario& s, const SimulationRes
             {"cost_per_credential", "Cost per credential"}, {"total_shortfall", "Budget shortfall"}};
         os << "  " << pad_right("metric", 26) << pad_left("base", 14) << pad_left("mean", 14) << pad_left("P5", 14)
            << pad_left("P50", 14) << pad_left("P95", 14) << pad_left("exists", 9) << "\n";
-        for (const auto& [key, label] : shown) {
+        for (const auto& shown_row : shown) {
+            // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+            const std::string& key = shown_row.first;
+            const std::string& label = shown_row.second;
             if (key == "total_shortfall" && !s.budget) continue;
             const MetricSummary& summary = sim->metric(key);
             const bool pct = key == "irr" || key == "roi";

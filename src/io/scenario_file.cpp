@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -38,6 +40,15 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
         std::swap(prev, cur);
     }
     return prev[b.size()];
+}
+
+/// The value of a number node (is_number() checked by the caller). Not
+/// `*n.value<double>()`: toml++ returns an empty optional for an integer that
+/// a double cannot hold exactly (beyond 2^53), and dereferencing it read
+/// garbage (found by fuzzing: headcount = 9223372036854775807 became 4e-323).
+double number_value(const toml::node& n) {
+    if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+    return n.as_floating_point()->get();
 }
 
 std::string describe_node(const toml::node& n) {
@@ -121,7 +132,7 @@ public:
         const toml::node* n = get(key);
         if (!n) return std::nullopt;
         if (!n->is_number()) wrong_type(*n, key, "a number");
-        const double v = *n->value<double>();
+        const double v = number_value(*n);
         if (!std::isfinite(v)) r_.fail(*n, key_path(key), "expected a finite number, found " + detail::describe(v));
         return v;
     }
@@ -144,7 +155,7 @@ public:
             return q;
         }
         if (!n->is_number()) wrong_type(*n, key, "a number or a distribution such as { pert = [lo, mode, hi] }");
-        const double v = *n->value<double>();
+        const double v = number_value(*n);
         if (!std::isfinite(v)) r_.fail(*n, key_path(key), "expected a finite number, found " + detail::describe(v));
         return Quantity(v);
     }
@@ -180,11 +191,11 @@ public:
         const std::string where = key_path(kind);
         auto numbers = [&](const toml::node& nd, const std::string& at, std::size_t count, const char* shape) {
             std::vector<double> v;
-            if (count == 1 && nd.is_number()) return std::vector<double>{*nd.value<double>()};
+            if (count == 1 && nd.is_number()) return std::vector<double>{number_value(nd)};
             if (!nd.is_array()) r_.fail(nd, at, std::string("expected ") + shape + ", found " + describe_node(nd));
             for (const toml::node& e : *nd.as_array()) {
                 if (!e.is_number()) r_.fail(e, at, std::string("expected ") + shape + ", found " + describe_node(e));
-                v.push_back(*e.value<double>());
+                v.push_back(number_value(e));
             }
             if (count && v.size() != count)
                 r_.fail(nd, at, std::string("expected ") + shape + ", found " + std::to_string(v.size()) + " numbers");
@@ -270,7 +281,7 @@ public:
         if (!n) return std::nullopt;
         if (n->is_integer()) return *n->value<std::int64_t>();
         if (n->is_floating_point()) {
-            const double v = *n->value<double>();
+            const double v = number_value(*n);
             if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return static_cast<std::int64_t>(v);
         }
         wrong_type(*n, key, "a whole number");
@@ -659,17 +670,34 @@ Scenario read_document(Reader& reader, const toml::table& doc) {
     return s;
 }
 
-toml::table to_toml(const nlohmann::json& j, const std::string& path, const std::string& source);
+toml::table to_toml(const nlohmann::json& j, const std::string& path, const std::string& source, int depth = 0);
 
-toml::array to_toml_array(const nlohmann::json& j, const std::string& path, const std::string& source) {
+// The same limit as toml++'s parser (TOML_MAX_NESTED_VALUES): the conversion
+// recurses, and a hostile document must not exhaust the stack.
+constexpr int max_json_depth = 256;
+
+void check_depth(int depth, const std::string& path, const std::string& source) {
+    if (depth > max_json_depth)
+        throw ScenarioError(source, 0, 0, path, "nested more than " + std::to_string(max_json_depth) + " levels deep");
+}
+
+/// An integer that fits int64 stays an integer (whole-number keys need one);
+/// a larger unsigned one becomes a double instead of wrapping around.
+bool is_int64(const nlohmann::json& e) {
+    return e.is_number_integer() &&
+           (!e.is_number_unsigned() || e.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+}
+
+toml::array to_toml_array(const nlohmann::json& j, const std::string& path, const std::string& source, int depth) {
+    check_depth(depth, path, source);
     toml::array a;
     std::size_t i = 0;
     for (const auto& e : j) {
         const std::string p = path + "[" + std::to_string(i++) + "]";
-        if (e.is_object()) a.push_back(to_toml(e, p, source));
-        else if (e.is_array()) a.push_back(to_toml_array(e, p, source));
+        if (e.is_object()) a.push_back(to_toml(e, p, source, depth + 1));
+        else if (e.is_array()) a.push_back(to_toml_array(e, p, source, depth + 1));
         else if (e.is_boolean()) a.push_back(e.get<bool>());
-        else if (e.is_number_integer()) a.push_back(e.get<std::int64_t>());
+        else if (is_int64(e)) a.push_back(e.get<std::int64_t>());
         else if (e.is_number()) a.push_back(e.get<double>());
         else if (e.is_string()) a.push_back(e.get<std::string>());
         else throw ScenarioError(source, 0, 0, p, "expected a number, string, boolean, list or dict, found null");
@@ -677,15 +705,16 @@ toml::array to_toml_array(const nlohmann::json& j, const std::string& path, cons
     return a;
 }
 
-toml::table to_toml(const nlohmann::json& j, const std::string& path, const std::string& source) {
+toml::table to_toml(const nlohmann::json& j, const std::string& path, const std::string& source, int depth) {
+    check_depth(depth, path, source);
     if (!j.is_object()) throw ScenarioError(source, 0, 0, path, "expected a dict");
     toml::table t;
     for (const auto& [k, v] : j.items()) {
         const std::string p = path.empty() ? k : path + "." + k;
-        if (v.is_object()) t.insert(k, to_toml(v, p, source));
-        else if (v.is_array()) t.insert(k, to_toml_array(v, p, source));
+        if (v.is_object()) t.insert(k, to_toml(v, p, source, depth + 1));
+        else if (v.is_array()) t.insert(k, to_toml_array(v, p, source, depth + 1));
         else if (v.is_boolean()) t.insert(k, v.get<bool>());
-        else if (v.is_number_integer()) t.insert(k, v.get<std::int64_t>());
+        else if (is_int64(v)) t.insert(k, v.get<std::int64_t>());
         else if (v.is_number()) t.insert(k, v.get<double>());
         else if (v.is_string()) t.insert(k, v.get<std::string>());
         else throw ScenarioError(source, 0, 0, p, "expected a number, string, boolean, list or dict, found None/null");
@@ -719,7 +748,8 @@ Scenario read_scenario_json(const std::string& json_text, const std::string& sou
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(json_text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, and out_of_range for a number beyond a double (1e999), found by fuzzing
         throw ScenarioError(source_name, 0, 0, "", std::string("not valid JSON: ") + e.what());
     }
     Reader reader(source_name);

@@ -216,6 +216,10 @@ inline CompiledModel compile(const Scenario& s) {
                     "expected a whole number of months from 1 to " << max_horizon_months << ", found "
                                                                     << s.horizon_months);
     const int H = s.horizon_months;
+    // Said here, with the keys a user can change, rather than as plus_months' "months".
+    CREDROI_REQUIRE(s.start.year * 12 + s.start.month - 1 + (H - 1) <= max_year * 12 + 11, "scenario.horizon_months",
+                    "expected a horizon that ends by " << max_year << "-12; from " << s.start.to_string() << ", "
+                                                       << H << " months run past it");
     const YearMonth last = s.start.plus_months(H - 1);
     auto offset = [&](YearMonth m) { return months_between(s.start, m); };
     auto within_horizon = [&](const std::string& path, YearMonth m) {
@@ -470,7 +474,10 @@ inline CompiledModel compile(const Scenario& s) {
         r.per_credential = reg.add("budget.extension_per_credential", g.extension_per_credential, Domain::non_negative);
         if (g.extension_cap) r.cap = reg.add("budget.extension_cap", *g.extension_cap, Domain::non_negative);
         r.fixed_by_year.assign(c.fiscal_years.size(), std::nullopt);
-        for (const auto& [label, amount] : g.by_fiscal_year) {
+        for (const auto& entry : g.by_fiscal_year) {
+            // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+            const std::string& label = entry.first;
+            const double amount = entry.second;
             const std::string p = "budget.by_fiscal_year." + label;
             auto it = std::find_if(c.fiscal_years.begin(), c.fiscal_years.end(), [&](const FiscalPeriod& f) { return f.label == label; });
             if (it == c.fiscal_years.end()) {
@@ -566,7 +573,10 @@ public:
         const double t = i + 1.0;
         if (!carry_) term_ = (-k_ * (t - shift_)).exp();
         if (bass_) {
-            out = (t >= shift_).select(ceiling_ * (1.0 - term_) / (1.0 + ratio_ * term_), 0.0);
+            // q/p may overflow (a steep, late curve); once term_ underflows to 0
+            // the imitation term is 0 whatever q/p is (inf * 0 must not give
+            // NaN), as in BassAdoption::share.
+            out = (t >= shift_).select(ceiling_ * (1.0 - term_) / (1.0 + (term_ == 0.0).select(0.0, ratio_ * term_)), 0.0);
         } else {
             out = ceiling_ / (1.0 + term_);
             if (launch_.size()) out = (t > launch_).select(out, 0.0);
