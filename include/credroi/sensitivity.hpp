@@ -820,18 +820,13 @@ inline BatchFunction metric_function(const Model& model, const std::string& metr
             }
             return;
         }
-        // The other metrics from Model::metrics, mapped as detail::trial_metric_row maps them.
-        const double nan = std::numeric_limits<double>::quiet_NaN();
-        for (Eigen::Index t = 0; t < x.rows(); ++t) {
-            const Metrics mt = m.metrics(br, t);
-            switch (index) {
-                case 1: y[t] = mt.irr.value_or(nan); break;
-                case 2: y[t] = mt.mirr.value_or(nan); break;
-                case 5: y[t] = mt.payback_months.value_or(nan); break;
-                case 6: y[t] = mt.discounted_payback_months.value_or(nan); break;
-                default: y[t] = mt.cost_per_credential.value_or(nan); break;  // 7
-            }
-        }
+        // The other metrics (IRR, MIRR, paybacks, cost per credential) by the
+        // batch code simulate() runs, so that they are the same bits (the
+        // batch IRR solves by Newton where one root is proven).
+        Eigen::ArrayXXd rows;
+        detail::BatchMetricsWorkspace ws;
+        detail::batch_metric_rows(m, br, rows, ws, true);
+        y = rows.col(static_cast<Eigen::Index>(index));
     };
 }
 
