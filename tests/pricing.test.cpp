@@ -178,8 +178,20 @@ TEST_CASE("pricing: batches agree with the scalar cost exactly") {
     const TieredPrice p(three_bands(), TierPricing::graduated);
     Eigen::ArrayXd bad = volume;
     bad[4] = -1.0;
+    bad[9] = kNaN;
     Eigen::ArrayXd out;
     CHECK_THROWS_AS(p.cost(bad, out), ParameterError);
+    // The batch checks its volumes once, then prices without checking: a bad
+    // volume anywhere must still give the scalar error of the first bad one.
+    const auto batch_error = parameter_error([&] { p.cost(bad, out); });
+    const auto scalar_error = parameter_error([&] { (void)p.cost(bad[4]); });
+    CHECK(batch_error.path() == scalar_error.path());
+    CHECK(batch_error.message() == scalar_error.message());
+    const TieredPrice quota({{1000.0, 0.5, 0.0}, {5000.0, 0.25, 0.0}}, TierPricing::graduated);
+    Eigen::ArrayXd over(3);
+    over << 10.0, 5000.0, 5000.5;  // the last is above the bounded top tier
+    const auto quota_error = parameter_error([&] { quota.cost(over, out); });
+    CHECK(quota_error.message() == parameter_error([&] { (void)quota.cost(5000.5); }).message());
 }
 
 TEST_CASE("pricing: preconditions") {

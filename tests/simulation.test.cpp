@@ -5,8 +5,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 using credroi::YearMonth;
 using doctest::Approx;
@@ -265,6 +268,45 @@ TEST_CASE("simulation: a sketch floor bounds the buckets, values below it count 
     CHECK(s.quantile(0.0) == -(1.0 + std::ldexp(1.0, -13)));  // the sign is kept
     s.add(0.0);
     CHECK(s.count() == 6);
+}
+
+TEST_CASE("simulation: a sketch fed a column at a time holds the counts of one value at a time") {
+    // add(x, n) (what simulate() uses) against add(x) per value: every quantile
+    // the same bits, the same buckets, on values that repeat (runs in one
+    // bucket), change sign, fall below the floor, are 0 or NaN, and come in
+    // more than one internal chunk of 256.
+    std::vector<double> v;
+    std::uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(state >> 11) * 0x1.0p-53;
+    };
+    for (int i = 0; i < 700; ++i) {
+        const double u = next();
+        if (i % 97 == 0)
+            v.push_back(std::nan(""));
+        else if (i % 89 == 0)
+            v.push_back(0.0);
+        else if (i < 150)
+            v.push_back(-2500.0);  // one bucket, many times in a row
+        else if (i % 7 == 0)
+            v.push_back(1e-9 * (u - 0.5));  // below the floor, either sign
+        else
+            v.push_back((u - 0.3) * std::pow(10.0, 1 + static_cast<int>(u * 6)));
+    }
+    for (const double floor : {0.0, 0.01}) {
+        credroi::detail::QuantileSketch<std::uint32_t> one(10, floor), many(10, floor), pieces(10, floor);
+        for (double x : v) one.add(x);
+        many.add(v.data(), v.size());
+        for (std::size_t at = 0; at < v.size(); at += 33) pieces.add(v.data() + at, std::min<std::size_t>(33, v.size() - at));
+        CHECK(many.count() == one.count());
+        CHECK(many.buckets() == one.buckets());
+        CHECK(pieces.count() == one.count());
+        for (const double p : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0}) {
+            CHECK(many.quantile(p) == one.quantile(p));
+            CHECK(pieces.quantile(p) == one.quantile(p));
+        }
+    }
 }
 
 TEST_CASE("simulation: batch metrics are the per-trial metrics") {

@@ -100,8 +100,12 @@ private:
         const std::pair<const char*, const Eigen::ArrayXXd*> arrays[] = {
             {"costs", &b.costs},       {"benefits", &b.benefits}, {"discount factor", &b.discount_factors},
             {"population", &b.population}, {"earners", &b.earners},   {"credentials", &b.credentials}};
+        // A finite sum proves every term finite (one vectorised pass, against
+        // allFinite's coefficient-by-coefficient test); a sum that overflows
+        // without any term doing so is followed by the exact scan, which then
+        // finds nothing.
         for (const auto& [name, a] : arrays) {
-            if (a->allFinite()) continue;
+            if (std::isfinite(a->sum())) continue;
             for (Eigen::Index i = 0; i < a->cols(); ++i)
                 for (Eigen::Index t = 0; t < a->rows(); ++t)
                     if (!std::isfinite((*a)(t, i)))

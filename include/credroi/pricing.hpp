@@ -139,8 +139,25 @@ public:
     /// out[j] = cost(volume[j]) for a batch of trials, bit-identical to the
     /// scalar version (it is the same code); `out` may alias `volume`.
     void cost(const Eigen::ArrayXd& volume, Eigen::ArrayXd& out) const {
-        out.resize(volume.size());
-        for (Eigen::Index j = 0; j < volume.size(); ++j) out[j] = cost(volume[j]);
+        const Eigen::Index n = volume.size();
+        out.resize(n);
+        // The volume checks once for the batch (the Monte Carlo engine prices
+        // every trial every month); any failure goes to the scalar code, which
+        // throws for the first bad volume exactly as before.
+        bool valid = true;
+        for (Eigen::Index j = 0; j < n; ++j) valid &= volume[j] >= 0.0 && volume[j] <= upper_.back() && std::isfinite(volume[j]);
+        if (!valid) {
+            for (Eigen::Index j = 0; j < n; ++j) out[j] = cost(volume[j]);
+            return;
+        }
+        const bool graduated = pricing_ == TierPricing::graduated;
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const double v = volume[j];
+            std::size_t k = 0;
+            while (v > upper_[k]) ++k;
+            const PriceTier& t = tiers_[k];
+            out[j] = graduated ? base_[k] + t.unit_price * (v - lower_[k]) + t.flat_fee : v * t.unit_price + t.flat_fee;
+        }
     }
 
     Eigen::ArrayXd cost(const Eigen::ArrayXd& volume) const {

@@ -294,21 +294,27 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                     model.evaluate_batch(x.middleRows(s, len), br, false);
                     // Column by column: one metric (or month) for all trials of the block.
                     detail::batch_metric_rows(model, br, values, bws, options.irr);
+                    // Each metric's Welford mean is a chain of dependent divisions:
+                    // trial by trial across the metrics, the chains run side by side
+                    // (each still sees its trials in order, so the same bits).
+                    for (Eigen::Index t = 0; t < len; ++t)
+                        for (std::size_t m = 0; m < M; ++m) {
+                            const double v = values(t, static_cast<Eigen::Index>(m));
+                            if (!std::isnan(v)) acc[m].add(v);
+                        }
                     for (std::size_t m = 0; m < M; ++m) {
                         const double* column = values.col(static_cast<Eigen::Index>(m)).data();
-                        detail::Welford& a = acc[m];
                         double lo = w.min[m], hi = w.max[m];
                         std::uint64_t count = 0;
                         for (Eigen::Index t = 0; t < len; ++t) {
                             const double v = column[t];
                             if (rows) r.trial_metrics(at + t, static_cast<Eigen::Index>(m)) = v;
                             if (std::isnan(v)) continue;
-                            a.add(v);
-                            if (!rows) w.metric_sketch[m].add(v);
                             lo = std::min(lo, v);
                             hi = std::max(hi, v);
                             ++count;
                         }
+                        if (!rows) w.metric_sketch[m].add(column, static_cast<std::size_t>(len));
                         w.min[m] = lo;
                         w.max[m] = hi;
                         w.count[m] += count;
@@ -327,7 +333,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                     for (int i = 0; i < H; ++i) {
                         cumulative += br.benefits.col(i) - br.costs.col(i);
                         auto& sketch = w.band_sketch[static_cast<std::size_t>(i)];
-                        for (Eigen::Index t = 0; t < len; ++t) sketch.add(cumulative(t));
+                        sketch.add(cumulative.data(), static_cast<std::size_t>(len));
                     }
                 }
                 if (options.keep_trials)

@@ -147,7 +147,10 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
           ws.total_benefits.isFinite().all() && ws.credentials.isFinite().all()))
         return scalar_batch();
     ws.net = b.benefits - b.costs;
-    if (!ws.net.isFinite().all()) return scalar_batch();
+    // A finite sum proves every flow finite (one vectorised pass; isFinite().all()
+    // tests coefficient by coefficient); an overflowing sum of finite flows
+    // merely takes the scalar path, which gives the same numbers.
+    if (!std::isfinite(ws.net.sum())) return scalar_batch();
 
     out.col(0) = ws.pv_benefits - ws.pv_costs;
     for (Index t = 0; t < B; ++t) {

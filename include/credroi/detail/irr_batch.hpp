@@ -17,6 +17,10 @@
 
 #include <Eigen/Core>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -28,8 +32,10 @@ namespace credroi::detail {
 
 /// Buffers irr_columns reuses from batch to batch.
 struct IrrColumnsWorkspace {
-    Eigen::ArrayXi changes, begin, end, side;
-    Eigen::ArrayXd h1, first, last;
+    // Per trial, all in double (counts and indices are small integers, exact)
+    // so that the classification pass vectorises with one lane width.
+    Eigen::ArrayXd changes, begin, end, h1, first, last, bad, magnitude;  // magnitude: sum of |flow|
+    Eigen::ArrayXi side;
     std::vector<Eigen::Index> trials;  // candidates of one side
     Eigen::ArrayXXd coefficients;      // their polynomials, one row each
     std::vector<double> row;
@@ -37,6 +43,186 @@ struct IrrColumnsWorkspace {
     std::uint64_t evaluations = 0;                     // Horner passes, per group of 8 trials
 };
 
+// The two CumulativeRootBound::bound() of one trial's flows v[0], v[stride],
+// ... from its first nonzero flow `begin` to its last `end - 1`, forward and
+// backward, exactly as irr() counts them.
+inline void cumulative_root_bounds(const double* v, Eigen::Index stride, Eigen::Index begin, Eigen::Index end,
+                                   std::size_t& forward_bound, std::size_t& backward_bound) {
+    CumulativeRootBound forward, backward;
+    // Both directions in one loop: two independent dependency chains.
+    for (Eigen::Index i = begin, k = end - 1; i < end; ++i, --k) {
+        forward.add(v[i * stride]);
+        backward.add(v[k * stride]);
+    }
+    forward_bound = forward.bound();
+    backward_bound = backward.bound();
+}
+
+#if defined(__SSE2__)
+// cumulative_root_bounds for up to `lanes` trials at once, two per SSE2
+// register: trial l's flow at period i is v[i * stride + l], its range
+// [begin[l], end[l]) (empty: nothing counted). Each trial goes through
+// exactly the operations of CumulativeRootBound::add, in the same order (the
+// IEEE operations of SSE2 are those of scalar code), so its counts are
+// irr()'s; periods outside its range are discarded by masks, needed only
+// where the ranges of the trials differ. Across trials along the columns, the
+// many independent dependency chains keep the units busy where one trial's
+// chain would wait on each addition. Written with intrinsics: the compiler
+// does not if-convert these selects on its own.
+template <int lanes>
+class CumulativeRootBoundsSse2 {
+public:
+    static_assert(lanes % 2 == 0, "pairs of trials");
+
+    // Trials l < m, m even.
+    void run(const double* v, Eigen::Index stride, const double* begin, const double* end, int m) {
+        // [lo, hi): some trial counts; [all_lo, all_hi): every counting trial does.
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo, all_lo = -lo, all_hi = lo;
+        for (int l = 0; l < m; ++l) {
+            if (begin[l] >= end[l]) continue;
+            lo = std::min(lo, begin[l]);
+            hi = std::max(hi, end[l]);
+            all_lo = std::max(all_lo, begin[l]);
+            all_hi = std::min(all_hi, end[l]);
+        }
+        const Range range{v, stride, begin, end, m, lo, hi, all_lo, all_hi};
+        // The sign changes of T_j (the second-order bound) only matter where
+        // those of S_j are 2 or more: with at most one, none of the S_j is
+        // ambiguous, and the bound is the count of S_j. (T_0 = S_0 and the
+        // last entry, S_n with the noise of S_n, are not ambiguous either, and
+        // differ in sign when the S_j change sign once: so T counts one or more.)
+        // Most series need only the first, half the work.
+        int all[lanes / 2] = {}, again[lanes / 2] = {};
+        for (int l = 0; l < m; l += 2) all[l / 2] = l;
+        forward_.template sweep<false>(range, all, m / 2, false);
+        backward_.template sweep<false>(range, all, m / 2, true);
+        forward_.template sweep<true>(range, again, forward_.needing_second(range, again), false);
+        backward_.template sweep<true>(range, again, backward_.needing_second(range, again), true);
+    }
+    std::size_t forward_bound(int l) const { return forward_.bound(l); }
+    std::size_t backward_bound(int l) const { return backward_.bound(l); }
+
+private:
+    struct Range {
+        const double* v;
+        Eigen::Index stride;
+        const double *begin, *end;
+        int m;
+        double lo, hi, all_lo, all_hi;
+    };
+    struct State {
+        alignas(16) double count[lanes], sum[lanes], gross[lanes], sum2[lanes], abs2[lanes], noise2[lanes];
+        alignas(16) double changes1[lanes], last1[lanes], changes2[lanes], last2[lanes];  // SignChangeCounter first, second
+
+        // Adds the flows of the range to the pairs of trials pair[p], pair[p] + 1
+        // (p < pairs), from the first period or (backward) the last.
+        template <bool second>
+        void sweep(const Range& r, const int* pair, int pairs, bool backward) {
+            for (int p = 0; p < pairs; ++p)
+                for (int l = pair[p]; l < pair[p] + 2; ++l) {
+                    count[l] = sum[l] = gross[l] = sum2[l] = abs2[l] = noise2[l] = 0.0;
+                    changes1[l] = last1[l] = changes2[l] = last2[l] = 0.0;
+                }
+            if (!(r.lo < r.hi) || pairs == 0) return;
+            const auto first = static_cast<Eigen::Index>(r.lo), stop = static_cast<Eigen::Index>(r.hi);
+            for (Eigen::Index j = first; j < stop; ++j) {
+                const Eigen::Index i = backward ? first + stop - 1 - j : j;
+                const auto x = static_cast<double>(i);
+                const double* w = r.v + i * r.stride;
+                if (r.all_lo <= x && x < r.all_hi) {
+                    for (int p = 0; p < pairs; ++p) add<false, second>(pair[p], _mm_loadu_pd(w + pair[p]), __m128d{});
+                    continue;
+                }
+                const __m128d at = _mm_set1_pd(x);
+                for (int p = 0; p < pairs; ++p) {
+                    const int l = pair[p];
+                    const __m128d on = _mm_and_pd(_mm_cmple_pd(_mm_loadu_pd(r.begin + l), at), _mm_cmplt_pd(at, _mm_loadu_pd(r.end + l)));
+                    add<true, second>(l, _mm_loadu_pd(w + l), on);
+                }
+            }
+        }
+        // The pairs with a trial that needs the second-order count, into `pair`; how many.
+        int needing_second(const Range& r, int* pair) const {
+            int pairs = 0;
+            for (int l = 0; l < r.m; l += 2) {
+                const bool a = r.begin[l] < r.end[l] && changes1[l] >= 2.0;
+                const bool b = r.begin[l + 1] < r.end[l + 1] && changes1[l + 1] >= 2.0;
+                if (a || b) pair[pairs++] = l;
+            }
+            return pairs;
+        }
+        static __m128d select(__m128d mask, __m128d a, __m128d b) {
+            return _mm_or_pd(_mm_and_pd(mask, a), _mm_andnot_pd(mask, b));
+        }
+        // SignChangeCounter::add(s, noise) (where `on`, if masked). When s is
+        // not ambiguous it is neither 0 nor NaN (|s| > noise >= 0), so its sign
+        // is that of 1 with its sign bit; `last` is -1, 0 or 1, and a change is
+        // a product of -1.
+        template <bool masked>
+        static void count_change(__m128d s, __m128d noise, __m128d on, double* changes, double* last) {
+            const __m128d sign_bit = _mm_set1_pd(-0.0), one = _mm_set1_pd(1.0);
+            const __m128d ambiguous = _mm_cmple_pd(_mm_andnot_pd(sign_bit, s), noise);
+            const __m128d sign = _mm_or_pd(_mm_and_pd(sign_bit, s), one);
+            const __m128d old = _mm_load_pd(last);
+            const __m128d change = _mm_cmplt_pd(_mm_mul_pd(sign, old), _mm_setzero_pd());
+            // 2 if ambiguous, else 1 if a change, else 0
+            __m128d step = _mm_add_pd(_mm_and_pd(ambiguous, one), _mm_and_pd(_mm_or_pd(ambiguous, change), one));
+            __m128d keep = ambiguous;
+            if (masked) {
+                step = _mm_and_pd(on, step);
+                keep = _mm_or_pd(keep, _mm_xor_pd(on, _mm_castsi128_pd(_mm_set1_epi32(-1))));
+            }
+            _mm_store_pd(changes, _mm_add_pd(_mm_load_pd(changes), step));
+            _mm_store_pd(last, select(keep, old, sign));
+        }
+        // CumulativeRootBound::add(w) for trials l, l + 1 (where `on`, if masked).
+        template <bool masked, bool second>
+        void add(int l, __m128d w, __m128d on) {
+            const __m128d sign_bit = _mm_set1_pd(-0.0);
+            const __m128d eps = _mm_set1_pd(std::numeric_limits<double>::epsilon());
+            const __m128d c = _mm_add_pd(_mm_load_pd(count + l), _mm_set1_pd(1.0));
+            const __m128d s = _mm_add_pd(_mm_load_pd(sum + l), w);
+            const __m128d g = _mm_add_pd(_mm_load_pd(gross + l), _mm_andnot_pd(sign_bit, w));
+            const __m128d ulps = _mm_mul_pd(_mm_mul_pd(_mm_set1_pd(4.0), c), eps);
+            const __m128d noise = _mm_mul_pd(ulps, g);
+            count_change<masked>(s, noise, on, changes1 + l, last1 + l);
+            if (masked) {
+                _mm_store_pd(count + l, select(on, c, _mm_load_pd(count + l)));
+                _mm_store_pd(sum + l, select(on, s, _mm_load_pd(sum + l)));
+                _mm_store_pd(gross + l, select(on, g, _mm_load_pd(gross + l)));
+            } else {
+                _mm_store_pd(count + l, c);
+                _mm_store_pd(sum + l, s);
+                _mm_store_pd(gross + l, g);
+            }
+            if (!second) return;
+            const __m128d s2 = _mm_add_pd(_mm_load_pd(sum2 + l), s);
+            const __m128d a2 = _mm_add_pd(_mm_load_pd(abs2 + l), _mm_andnot_pd(sign_bit, s));
+            const __m128d n2 = _mm_add_pd(_mm_load_pd(noise2 + l), noise);
+            count_change<masked>(s2, _mm_add_pd(n2, _mm_mul_pd(ulps, a2)), on, changes2 + l, last2 + l);
+            if (masked) {
+                _mm_store_pd(sum2 + l, select(on, s2, _mm_load_pd(sum2 + l)));
+                _mm_store_pd(abs2 + l, select(on, a2, _mm_load_pd(abs2 + l)));
+                _mm_store_pd(noise2 + l, select(on, n2, _mm_load_pd(noise2 + l)));
+            } else {
+                _mm_store_pd(sum2 + l, s2);
+                _mm_store_pd(abs2 + l, a2);
+                _mm_store_pd(noise2 + l, n2);
+            }
+        }
+        // CumulativeRootBound::bound() of trial l.
+        std::size_t bound(int l) const {
+            if (changes1[l] <= 1.0) return static_cast<std::size_t>(changes1[l]);  // see run()
+            SignChangeCounter tail;
+            tail.changes = static_cast<std::size_t>(changes2[l]);
+            tail.last = static_cast<int>(last2[l]);
+            tail.add(sum[l], 4.0 * count[l] * std::numeric_limits<double>::epsilon() * gross[l]);
+            return std::min(static_cast<std::size_t>(changes1[l]), tail.changes);
+        }
+    };
+    State forward_, backward_;
+};
+#endif
 
 /// Per trial t (a row of `flows`: flows(t, i) at period i), `rate(t)` is
 /// irr(row, guess(t)).rate, or NaN when irr() reports none. Throws what irr() throws.
@@ -50,45 +236,95 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     if (B == 0) return;
     enum : int { none = 0, lower = 1, upper = 2, scalar = 3 };
 
-    // ---- classification: one pass forward, one backward, across all trials
-    ws.changes.setZero(B);
-    ws.begin.setConstant(B, -1);
-    ws.end.setZero(B);
-    ws.h1.setZero(B);
-    ws.first.setZero(B);
-    ws.last.setZero(B);
-    ws.side.setConstant(B, none);
-    Eigen::ArrayXi last_sign = Eigen::ArrayXi::Zero(B);
-    for (Index i = 0; i < n; ++i) {
-        const double* v = flows.col(i).data();
-        for (Index t = 0; t < B; ++t) {
-            const double x = v[t];
-            if (!std::isfinite(x)) ws.side(t) = scalar;  // irr() throws its ParameterError
-            const int s = sign_of(x);
-            if (s == 0) continue;
-            if (last_sign(t) != 0 && s != last_sign(t)) ++ws.changes(t);
-            last_sign(t) = s;
-            if (ws.begin(t) < 0) {
-                ws.begin(t) = static_cast<int>(i);
-                ws.first(t) = x;
+    // ---- classification: one pass (backward, as irr() sums the NPV at rate
+    // 0) across all trials, in blocks of trials whose state stays in L1,
+    // without branches (two trials per SSE2 register where available).
+    ws.changes.resize(B);
+    ws.begin.resize(B);
+    ws.end.resize(B);
+    ws.h1.resize(B);
+    ws.bad.resize(B);
+    ws.magnitude.resize(B);
+    ws.first.resize(B);
+    ws.last.resize(B);
+    ws.side.resize(B);
+    constexpr Index block = 128;
+    struct {
+        alignas(16) double changes[block], begin[block], end[block], h1[block], bad[block], magnitude[block];
+        alignas(16) double later[block];  // the sign of the nearest nonzero flow after period i
+    } state;
+    for (Index t0 = 0; t0 < B; t0 += block) {
+        const Index width = std::min(block, B - t0);
+        for (Index t = 0; t < width; ++t)
+            state.changes[t] = state.begin[t] = state.end[t] = state.h1[t] = state.bad[t] = state.magnitude[t] =
+                state.later[t] = 0.0;
+        for (Index i = n; i-- > 0;) {
+            const double* v = flows.col(i).data() + t0;
+            const double position = static_cast<double>(i), past = position + 1.0;
+            Index t = 0;
+#if defined(__SSE2__)
+            const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0), sign_bit = _mm_set1_pd(-0.0);
+            const __m128d finite = _mm_set1_pd(std::numeric_limits<double>::max());
+            const __m128d at = _mm_set1_pd(position), after = _mm_set1_pd(past);
+            for (; t + 2 <= width; t += 2) {
+                const __m128d x = _mm_loadu_pd(v + t);
+                const __m128d size = _mm_andnot_pd(sign_bit, x);
+                _mm_store_pd(state.h1 + t, _mm_add_pd(_mm_load_pd(state.h1 + t), x));
+                _mm_store_pd(state.magnitude + t, _mm_add_pd(_mm_load_pd(state.magnitude + t), size));
+                _mm_store_pd(state.bad + t, _mm_add_pd(_mm_load_pd(state.bad + t), _mm_andnot_pd(_mm_cmple_pd(size, finite), one)));
+                const __m128d positive = _mm_cmpgt_pd(x, zero), negative = _mm_cmplt_pd(x, zero);
+                const __m128d nonzero = _mm_or_pd(positive, negative);
+                const __m128d sign = _mm_sub_pd(_mm_and_pd(positive, one), _mm_and_pd(negative, one));
+                const __m128d later = _mm_load_pd(state.later + t);
+                const __m128d change = _mm_and_pd(_mm_cmplt_pd(_mm_mul_pd(sign, later), zero), one);
+                _mm_store_pd(state.changes + t, _mm_add_pd(_mm_load_pd(state.changes + t), change));
+                _mm_store_pd(state.later + t, _mm_or_pd(_mm_and_pd(nonzero, sign), _mm_andnot_pd(nonzero, later)));
+                const __m128d end = _mm_load_pd(state.end + t);
+                const __m128d latest = _mm_and_pd(nonzero, _mm_cmpeq_pd(end, zero));
+                _mm_store_pd(state.end + t, _mm_or_pd(_mm_and_pd(latest, after), _mm_andnot_pd(latest, end)));
+                _mm_store_pd(state.begin + t, _mm_or_pd(_mm_and_pd(nonzero, at), _mm_andnot_pd(nonzero, _mm_load_pd(state.begin + t))));
             }
-            ws.end(t) = static_cast<int>(i) + 1;
-            ws.last(t) = x;
+#endif
+            for (; t < width; ++t) {  // the same, one trial at a time
+                const double x = v[t];
+                state.h1[t] += x;  // NPV at rate 0 exactly as irr() computes it (Horner at x = 1 from the last flow)
+                state.magnitude[t] += std::abs(x);
+                state.bad[t] += std::abs(x) <= std::numeric_limits<double>::max() ? 0.0 : 1.0;  // inf, NaN
+                if (x > 0.0 || x < 0.0) {
+                    const double sign = x > 0.0 ? 1.0 : -1.0;
+                    state.changes[t] += sign * state.later[t] < 0.0 ? 1.0 : 0.0;
+                    state.later[t] = sign;
+                    if (state.end[t] == 0.0) state.end[t] = past;
+                    state.begin[t] = position;
+                }
+            }
+        }
+        for (Index t = 0; t < width; ++t) {
+            ws.changes(t0 + t) = state.changes[t];
+            ws.begin(t0 + t) = state.begin[t];
+            ws.end(t0 + t) = state.end[t];
+            ws.h1(t0 + t) = state.h1[t];
+            ws.bad(t0 + t) = state.bad[t];
+            ws.magnitude(t0 + t) = state.magnitude[t];
         }
     }
-    // NPV at rate 0 exactly as irr() computes it (Horner at x = 1 from the last flow).
-    for (Index i = n; i-- > 0;) ws.h1 += flows.col(i);
+    for (Index t = 0; t < B; ++t) {
+        const bool any = ws.end(t) > 0.0;  // else no sign change: first and last unused
+        ws.first(t) = any ? flows(t, static_cast<Index>(ws.begin(t))) : 0.0;
+        ws.last(t) = any ? flows(t, static_cast<Index>(ws.end(t)) - 1) : 0.0;
+    }
 
     bool any_counts = false;
     for (Index t = 0; t < B; ++t) {
         int& side = ws.side(t);
-        if (side == scalar) continue;
-        const int c = ws.changes(t);
-        if (c == 0) {
+        const double c = ws.changes(t);
+        if (ws.bad(t) != 0.0) {
+            side = scalar;  // irr() throws its ParameterError
+        } else if (c == 0.0) {
             side = none;  // no_sign_change
         } else if (ws.h1(t) == 0.0) {
             side = scalar;  // a root at rate 0 exactly
-        } else if (c == 1) {
+        } else if (c == 1.0) {
             side = sign_of(ws.h1(t)) == sign_of(ws.last(t)) ? upper : lower;
         } else {
             side = -1;  // needs the cumulative-sum counts
@@ -97,34 +333,62 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     }
     if (any_counts) {
         // Norstrom-type bounds per side, exactly irr()'s: forward cumulative sums
-        // from the first nonzero flow, backward ones from the last.
-        // Trial by trial along its row: the state stays in registers, and the
-        // 8 trials sharing each cache line follow one another.
+        // from the first nonzero flow, backward ones from the last. With SSE2,
+        // blocks of trials at once along the columns (trials that need no
+        // counts get an empty range); else trial by trial along its row.
+        constexpr int group = 64;
         const Index stride = flows.outerStride();
-        for (Index t = 0; t < B; ++t) {
-            if (ws.side(t) != -1) continue;
-            const double* v = flows.data() + t;
-            CumulativeRootBound forward, backward;
-            // Both directions in one loop: two independent dependency chains.
-            for (Index i = ws.begin(t), k = ws.end(t) - 1; i < ws.end(t); ++i, --k) {
-                forward.add(v[i * stride]);
-                backward.add(v[k * stride]);
+#if defined(__SSE2__)
+        CumulativeRootBoundsSse2<group> bounds;
+#endif
+        for (Index g = 0; g < B; g += group) {
+            const int width = static_cast<int>(std::min<Index>(group, B - g));
+            bool any = false;
+            for (int l = 0; l < width; ++l) any = any || ws.side(g + l) == -1;
+            if (!any) continue;
+#if defined(__SSE2__)
+            double begin[group], end[group];  // the range each trial counts in `bounds`: none if empty
+            for (int l = 0; l < width; ++l) {
+                // Sums far from overflow only (|S_j|, |T_j|, ... <= n sum |w|): the
+                // vector code takes the sign of a nonzero sum from its sign bit,
+                // not right for the NaN of inf - inf that huge flows could give.
+                const bool counted = ws.side(g + l) == -1 && ws.magnitude(g + l) * static_cast<double>(n) <= 1e300;
+                begin[l] = counted ? ws.begin(g + l) : 0.0;
+                end[l] = counted ? ws.end(g + l) : 0.0;
             }
-            const auto c = static_cast<std::size_t>(ws.changes(t));
-            const std::size_t up_max = std::min(c, forward.bound());
-            const std::size_t down_max = std::min(c, backward.bound());
-            // As irr(): a side with at most two roots and an odd count (its ends
-            // differ in sign) has exactly one; with the same signs it has none
-            // (at most one) or needs the scan (at most two, or more).
-            const int s1 = sign_of(ws.h1(t));
-            const bool up_odd = sign_of(ws.first(t)) != s1, down_odd = sign_of(ws.last(t)) != s1;
-            if ((up_max >= 2 && !(up_max == 2 && up_odd)) || (down_max >= 2 && !(down_max == 2 && down_odd))) {
-                ws.side(t) = scalar;  // irr() scans that side
-                continue;
+            const int paired = width - width % 2;  // an odd last trial would read past the batch
+            bounds.run(flows.data() + g, stride, begin, end, paired);
+#endif
+            for (int l = 0; l < width; ++l) {
+                const Index t = g + l;
+                if (ws.side(t) != -1) continue;
+                std::size_t up_bound = 0, down_bound = 0;
+#if defined(__SSE2__)
+                if (l < paired && begin[l] < end[l]) {
+                    up_bound = bounds.forward_bound(l);
+                    down_bound = bounds.backward_bound(l);
+                } else
+#endif
+                {
+                    cumulative_root_bounds(flows.data() + t, stride, static_cast<Index>(ws.begin(t)), static_cast<Index>(ws.end(t)),
+                                           up_bound, down_bound);
+                }
+                const auto c = static_cast<std::size_t>(ws.changes(t));
+                const std::size_t up_max = std::min(c, up_bound);
+                const std::size_t down_max = std::min(c, down_bound);
+                // As irr(): a side with at most two roots and an odd count (its ends
+                // differ in sign) has exactly one; with the same signs it has none
+                // (at most one) or needs the scan (at most two, or more).
+                const int s1 = sign_of(ws.h1(t));
+                const bool up_odd = sign_of(ws.first(t)) != s1, down_odd = sign_of(ws.last(t)) != s1;
+                if ((up_max >= 2 && !(up_max == 2 && up_odd)) || (down_max >= 2 && !(down_max == 2 && down_odd))) {
+                    ws.side(t) = scalar;  // irr() scans that side
+                    continue;
+                }
+                const bool up_root = up_max >= 1 && up_odd;
+                const bool down_root = down_max >= 1 && down_odd;
+                ws.side(t) = up_root && down_root ? scalar : up_root ? upper : down_root ? lower : none;
             }
-            const bool up_root = up_max >= 1 && up_odd;
-            const bool down_root = down_max >= 1 && down_odd;
-            ws.side(t) = up_root && down_root ? scalar : up_root ? upper : down_root ? lower : none;
         }
     }
 
@@ -218,8 +482,9 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
         const int side = ws.side(t);
         if (side == -2) {
             // irr() searches 1 + rate in [1e-12, 1e12] only; leave the edge to it.
+            // Well inside, the logarithm need not be taken: |log y| < 25.4 there.
             const double y = 1.0 + rate(t);
-            if (std::abs(std::log(y)) < irr_log_y_bound - 0.05) {
+            if ((y >= 1e-11 && y <= 1e11) || std::abs(std::log(y)) < irr_log_y_bound - 0.05) {
                 ++ws.newton;
                 continue;
             }

@@ -569,7 +569,7 @@ public:
     }
 
     /// Share for month i (evaluated at its end, t = i + 1); call for i = 0, 1, 2, ... in order.
-    void next(int i, Eigen::ArrayXd& out) {
+    void next(int i, Eigen::Ref<Eigen::ArrayXd> out) {
         const double t = i + 1.0;
         if (!carry_) term_ = (-k_ * (t - shift_)).exp();
         if (bass_) {

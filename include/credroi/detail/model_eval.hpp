@@ -7,18 +7,36 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
+#include <new>
 #include <vector>
 
 namespace credroi {
 namespace detail {
+
+/// out = base^exponent per trial. Most bases are the same in every trial
+/// (an escalation or growth rate that is not uncertain): then std::pow runs
+/// once, not once per trial. The same bits either way (Eigen's pow is std::pow).
+inline void pow_per_trial(const Eigen::ArrayXd& base, double exponent, Eigen::ArrayXd& out) {
+    const Eigen::Index n = base.size();
+    out.resize(n);
+    if (n == 0) return;
+    const double b0 = base(0);
+    bool same = true;
+    for (Eigen::Index t = 1; t < n; ++t) same &= base(t) == b0;
+    if (same && b0 == b0)
+        out.setConstant(std::pow(b0, exponent));
+    else
+        out = base.pow(exponent);
+}
 
 /// (1+rate)^years for every trial, recomputed only when `years` changes.
 class EscalationFactor {
 public:
     void at(const Eigen::ArrayXd& one_plus_rate, int years) {
         if (years != years_) {
-            factor_ = one_plus_rate.pow(static_cast<double>(years));
+            pow_per_trial(one_plus_rate, static_cast<double>(years), factor_);
             years_ = years;
         }
     }
@@ -63,14 +81,15 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     for (std::size_t k = 0; k < S; ++k) {
         const SegmentRef& g = c.segments[k];
         pop[k] = in(g.headcount);
-        growth_step[k] = (1.0 + in(g.growth)).pow(1.0 / 12.0);
+        pow_per_trial(1.0 + in(g.growth), 1.0 / 12.0, growth_step[k]);
         monthly_attrition[k] = in(g.attrition) / 12.0;
         // Hires per person per month: leavers replaced plus growth.
         hires_share[k] = monthly_attrition[k] + (growth_step[k] - 1.0).max(0.0);
         earn[k].resize(B);
     }
     AdoptionStepper adoption(c, in(c.delay), H);
-    const ArrayXd discount_step = (1.0 + in(c.discount_rate)).pow(-1.0 / 12.0);
+    ArrayXd discount_step;
+    pow_per_trial(1.0 + in(c.discount_rate), -1.0 / 12.0, discount_step);
     ArrayXd df = s.cash_flows_at_month_start ? ArrayXd::Ones(B) : discount_step;
     const ArrayXd credentials_per_month = in(c.credentials_per_earner) / 12.0;
 
@@ -89,31 +108,76 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
         vendor[k].one_plus = 1.0 + in(c.vendors[k].escalation);
     }
 
-    ArrayXd a(B), earners(B), credentials(B), population(B), line(B), total(B), timing(B);
+    // Per benefit, what does not change from month to month (divisions of its
+    // inputs by constants, hoisted in the same order of operations, so the same
+    // bits), and whether its timing is the same in every trial of the batch
+    // (lag, ramp and attribution are rarely uncertain): then it is one number
+    // per month instead of a division per trial.
+    auto same_in_all_trials = [&](int k) {
+        const double* v = x.col(k).data();
+        bool same = true;
+        for (Eigen::Index t = 1; t < B; ++t) same &= v[t] == v[0];
+        return same && v[0] == v[0];
+    };
+    const std::size_t NB = c.benefits.size();
+    std::vector<ArrayXd> per_year(NB), paper_unit(NB);
+    std::vector<char> uniform_timing(NB);
+    for (std::size_t k = 0; k < NB; ++k) {
+        const BenefitRef& r = c.benefits[k];
+        uniform_timing[k] = B > 0 && same_in_all_trials(r.timing.lag) && same_in_all_trials(r.timing.ramp) &&
+                            same_in_all_trials(r.timing.attribution);
+        switch (r.kind) {
+            case BenefitKind::paper:
+                per_year[k] = in(r.a) / 12.0;
+                paper_unit[k] = in(r.b) + in(r.c) + in(r.d) / 60.0 * in(r.e) + in(r.f) * (in(r.b) + in(r.c));
+                break;
+            case BenefitKind::verification:
+            case BenefitKind::other:
+                per_year[k] = in(r.a) / 12.0;
+                break;
+            default:
+                break;
+        }
+    }
+
+    ArrayXd line(B), timing(B);
+    // This month's columns of the results, written in place (no copies): the
+    // maps are re-pointed every month (Eigen's placement-new idiom for Map).
+    using Column = Eigen::Map<ArrayXd>;
+    Column a(nullptr, B), earners(nullptr, B), credentials(nullptr, B), population(nullptr, B), total(nullptr, B);
     auto add = [&](std::vector<ArrayXXd>& lines, int index, int month) {
         total += line;
         if (keep_lines) lines[static_cast<std::size_t>(index)].col(month) = line;
     };
 
     for (int i = 0; i < H; ++i) {
+        new (&a) Column(&out.adoption(0, i), B);
+        new (&earners) Column(&out.earners(0, i), B);
+        new (&credentials) Column(&out.credentials(0, i), B);
+        new (&population) Column(&out.population(0, i), B);
         // ---- drivers
         if (i > 0)
             for (std::size_t k = 0; k < S; ++k) pop[k] *= growth_step[k];
         adoption.next(i, a);
-        earners.setZero();
-        population.setZero();
         for (std::size_t k = 0; k < S; ++k) {
             earn[k] = a * pop[k] * in(c.segments[k].eligible);
-            earners += earn[k];
-            population += pop[k];
+            // The first segment assigns rather than adds to 0: the same bits (0 + x = x).
+            if (k == 0) {
+                earners = earn[k];
+                population = pop[k];
+            } else {
+                earners += earn[k];
+                population += pop[k];
+            }
+        }
+        if (S == 0) {
+            earners.setZero();
+            population.setZero();
         }
         credentials = earners * credentials_per_month;
-        out.population.col(i) = population;
-        out.adoption.col(i) = a;
-        out.earners.col(i) = earners;
-        out.credentials.col(i) = credentials;
 
         // ---- costs
+        new (&total) Column(&out.costs(0, i), B);
         total.setZero();
         for (const OneOffRef& r : c.one_off) {
             if (r.month != i) continue;
@@ -169,7 +233,8 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
             if (since < 0 || since % 12 != 0) continue;
             const int year = since / 12;
             const int amount = year == 0 ? r.initial : (year % r.cycle_years == 0 ? r.recertification : r.surveillance);
-            line = in(amount) * (1.0 + in(r.escalation)).pow(static_cast<double>(year));
+            pow_per_trial(1.0 + in(r.escalation), static_cast<double>(year), timing);
+            line = in(amount) * timing;
             add(out.cost_lines, r.line, i);
         }
         if (c.staff_time) {
@@ -178,24 +243,35 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
         }
         line = total * in(c.contingency);
         add(out.cost_lines, c.contingency_line, i);
-        out.costs.col(i) = total;
 
         // ---- benefits
+        new (&total) Column(&out.benefits(0, i), B);
         total.setZero();
         const double t_end = i + 1.0;  // months elapsed at the end of month i
-        for (const BenefitRef& r : c.benefits) {
-            const auto lag = in(r.timing.lag);
-            const auto ramp = in(r.timing.ramp);
-            timing = (ramp > 0.0).select(((t_end - lag) / ramp.max(1e-300)).min(1.0).max(0.0),
-                                         (t_end - lag > 0.0).cast<double>()) *
-                     in(r.timing.attribution);
+        for (std::size_t kb = 0; kb < NB; ++kb) {
+            const BenefitRef& r = c.benefits[kb];
+            double uniform = 0.0;  // the timing factor of every trial, when uniform_timing
+            if (uniform_timing[kb]) {
+                const double lag = x(0, r.timing.lag), ramp = x(0, r.timing.ramp);
+                uniform = (ramp > 0.0 ? std::max(std::min((t_end - lag) / std::max(ramp, 1e-300), 1.0), 0.0)
+                                      : static_cast<double>(t_end - lag > 0.0)) *
+                          x(0, r.timing.attribution);
+                // Not yet started (or no attribution): the line is 0 (its lines
+                // array, when kept, is already 0), and adding 0 changes nothing.
+                if (uniform == 0.0) continue;
+            } else {
+                const auto lag = in(r.timing.lag);
+                const auto ramp = in(r.timing.ramp);
+                timing = (ramp > 0.0).select(((t_end - lag) / ramp.max(1e-300)).min(1.0).max(0.0),
+                                             (t_end - lag > 0.0).cast<double>()) *
+                         in(r.timing.attribution);
+            }
             switch (r.kind) {
                 case BenefitKind::paper:
-                    line = in(r.a) / 12.0 * a *
-                           (in(r.b) + in(r.c) + in(r.d) / 60.0 * in(r.e) + in(r.f) * (in(r.b) + in(r.c)));
+                    line = per_year[kb] * a * paper_unit[kb];
                     break;
                 case BenefitKind::verification:
-                    line = in(r.a) / 12.0 * a * in(r.b) / 60.0 * in(r.c);
+                    line = per_year[kb] * a * in(r.b) / 60.0 * in(r.c);
                     break;
                 case BenefitKind::retention:
                     line.setZero();
@@ -231,15 +307,16 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                     line = earners * in(r.a) / 1200.0 * in(r.b);
                     break;
                 case BenefitKind::other:
-                    line = in(r.a) / 12.0;
+                    line = per_year[kb];
                     if (r.scales_with_adoption) line *= a;
                     break;
             }
-            line *= timing;
+            if (uniform_timing[kb])
+                line *= uniform;
+            else
+                line *= timing;
             add(out.benefit_lines, r.line, i);
         }
-        out.benefits.col(i) = total;
-
         out.discount_factors.col(i) = df;
         df *= discount_step;
     }
@@ -255,12 +332,14 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     for (Eigen::Index f = 0; f < F; ++f) {
         const FiscalPeriod& p = c.fiscal_years[static_cast<std::size_t>(f)];
         const auto& fixed = g.fixed_by_year[static_cast<std::size_t>(f)];
-        if (fixed)
+        if (fixed) {
             line.setConstant(*fixed);
-        else if (g.annual >= 0)
-            line = in(g.annual) * (p.month_count / 12.0) * (1.0 + in(g.escalation)).pow(static_cast<double>(f));
-        else
+        } else if (g.annual >= 0) {
+            pow_per_trial(1.0 + in(g.escalation), static_cast<double>(f), timing);
+            line = in(g.annual) * (p.month_count / 12.0) * timing;
+        } else {
             line.setZero();
+        }
         timing = in(g.per_earner) * out.earners.middleCols(p.first_month_index, p.month_count).rowwise().maxCoeff() +
                  in(g.per_credential) * out.credentials.middleCols(p.first_month_index, p.month_count).rowwise().sum();
         if (g.cap >= 0) timing = timing.min(in(g.cap));

@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 namespace credroi::detail {
@@ -40,6 +41,59 @@ public:
             return;
         }
         (x > 0 ? positive_ : negative_).add(std::max(key(std::fabs(x)), floor_key_));
+    }
+
+    /// add(x[j]) for j < n; the same counts, several times faster: the bucket
+    /// arrays are sized once per call, and runs of values in one bucket (the
+    /// early months of a cash flow, where many trials agree) are counted in a
+    /// register instead of one dependent memory increment each.
+    void add(const double* x, std::size_t n) {
+        constexpr std::size_t chunk = 256;
+        constexpr std::int64_t skip = std::numeric_limits<std::int64_t>::min();  // NaN or zero
+        std::int64_t code[chunk];  // key for x > 0, ~key (< 0) for x < 0, `skip` otherwise
+        for (std::size_t at = 0; at < n; at += chunk) {
+            const std::size_t m = std::min(chunk, n - at);
+            std::int64_t p_lo = std::numeric_limits<std::int64_t>::max(), p_hi = -1;
+            std::int64_t n_lo = std::numeric_limits<std::int64_t>::max(), n_hi = -1;
+            std::uint64_t nans = 0, zeros = 0;
+            for (std::size_t j = 0; j < m; ++j) {
+                const double v = x[at + j];
+                const std::int64_t k = std::max(key(std::fabs(v)), floor_key_);
+                const bool positive = v > 0.0, negative = v < 0.0;
+                nans += !(v == v);
+                zeros += v == 0.0;
+                code[j] = positive ? k : negative ? ~k : skip;
+                p_lo = positive ? std::min(p_lo, k) : p_lo;
+                p_hi = positive ? std::max(p_hi, k) : p_hi;
+                n_lo = negative ? std::min(n_lo, k) : n_lo;
+                n_hi = negative ? std::max(n_hi, k) : n_hi;
+            }
+            total_ += m - nans;
+            zeros_ += zeros;
+            if (p_hi >= 0) positive_.cover(p_lo, p_hi);
+            if (n_hi >= 0) negative_.cover(n_lo, n_hi);
+            Count* const p_base = positive_.counts.data();
+            Count* const n_base = negative_.counts.data();
+            const std::int64_t p_first = positive_.first, n_first = negative_.first;
+            std::int64_t run_code = code[0];
+            Count run = 0;
+            auto flush = [&] {
+                if (run_code >= 0)
+                    p_base[run_code - p_first] += run;
+                else if (run_code != skip)
+                    n_base[~run_code - n_first] += run;
+            };
+            for (std::size_t j = 0; j < m; ++j) {
+                if (code[j] == run_code) {
+                    ++run;
+                    continue;
+                }
+                flush();
+                run_code = code[j];
+                run = 1;
+            }
+            flush();
+        }
     }
 
     void merge(const QuantileSketch& o) {
@@ -80,6 +134,19 @@ private:
                 counts.resize(static_cast<std::size_t>(k - first + 1), 0);
             }
             ++counts[static_cast<std::size_t>(k - first)];
+        }
+        /// Widens the bucket array to hold keys lo..hi (lo <= hi).
+        void cover(std::int64_t lo, std::int64_t hi) {
+            if (counts.empty()) {
+                first = lo;
+                counts.assign(static_cast<std::size_t>(hi - lo + 1), 0);
+                return;
+            }
+            if (lo < first) {
+                counts.insert(counts.begin(), static_cast<std::size_t>(first - lo), 0);
+                first = lo;
+            }
+            if (hi >= first + static_cast<std::int64_t>(counts.size())) counts.resize(static_cast<std::size_t>(hi - first + 1), 0);
         }
         void merge(const Side& o) {
             if (o.counts.empty()) return;

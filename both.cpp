@@ -1,4 +1,0 @@
-#include <credroi/sampling.hpp>
-#include <credroi/distributions.hpp>
-#include <credroi/simulation.hpp>
-int main() { return 0; }
