@@ -15,6 +15,15 @@
 namespace credroi {
 namespace detail {
 
+/// Whether v[0..n) are all the same number (false for NaN or n = 0): the test
+/// behind every "computed once when every trial shares it" shortcut.
+inline bool same_in_every_trial(const double* v, Eigen::Index n) {
+    if (n == 0) return false;
+    bool same = true;
+    for (Eigen::Index t = 1; t < n; ++t) same &= v[t] == v[0];
+    return same && v[0] == v[0];
+}
+
 /// out = base^exponent per trial. Most bases are the same in every trial
 /// (an escalation or growth rate that is not uncertain): then std::pow runs
 /// once, not once per trial. The same bits either way (Eigen's pow is std::pow).
@@ -22,11 +31,8 @@ inline void pow_per_trial(const Eigen::ArrayXd& base, double exponent, Eigen::Ar
     const Eigen::Index n = base.size();
     out.resize(n);
     if (n == 0) return;
-    const double b0 = base(0);
-    bool same = true;
-    for (Eigen::Index t = 1; t < n; ++t) same &= base(t) == b0;
-    if (same && b0 == b0)
-        out.setConstant(std::pow(b0, exponent));
+    if (same_in_every_trial(base.data(), n))
+        out.setConstant(std::pow(base(0), exponent));
     else
         out = base.pow(exponent);
 }
@@ -113,18 +119,13 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     // bits), and whether its timing is the same in every trial of the batch
     // (lag, ramp and attribution are rarely uncertain): then it is one number
     // per month instead of a division per trial.
-    auto same_in_all_trials = [&](int k) {
-        const double* v = x.col(k).data();
-        bool same = true;
-        for (Eigen::Index t = 1; t < B; ++t) same &= v[t] == v[0];
-        return same && v[0] == v[0];
-    };
+    auto same_in_all_trials = [&](int k) { return same_in_every_trial(x.col(k).data(), B); };
     const std::size_t NB = c.benefits.size();
     std::vector<ArrayXd> per_year(NB), paper_unit(NB);
     std::vector<char> uniform_timing(NB);
     for (std::size_t k = 0; k < NB; ++k) {
         const BenefitRef& r = c.benefits[k];
-        uniform_timing[k] = B > 0 && same_in_all_trials(r.timing.lag) && same_in_all_trials(r.timing.ramp) &&
+        uniform_timing[k] = same_in_all_trials(r.timing.lag) && same_in_all_trials(r.timing.ramp) &&
                             same_in_all_trials(r.timing.attribution);
         switch (r.kind) {
             case BenefitKind::paper:

@@ -43,7 +43,7 @@ public:
         (x > 0 ? positive_ : negative_).add(std::max(key(std::fabs(x)), floor_key_));
     }
 
-    /// add(x[j]) for j < n; the same counts, several times faster: the bucket
+    /// add(x[j]) for j < n; the same counts, with less work per value: the bucket
     /// arrays are sized once per call, and runs of values in one bucket (the
     /// early months of a cash flow, where many trials agree) are counted in a
     /// register instead of one dependent memory increment each.
