@@ -79,6 +79,11 @@ TEST_CASE("model: the tiny scenario worked out by hand") {
     double pv = -900.0;
     for (int i = 1; i <= 11; ++i) pv += 300.0 / std::pow(1.0 + r, i);
     CHECK(pv == Approx(0.0).epsilon(1e-9).scale(900.0));
+    // MIRR on x = [0, -900, 300 x 11] (end-of-month flows, t = 0..12), rates 0:
+    // PV_neg = 900, FV_pos at t = 12 = 3,300, so (1 + mirr_m)^12 = 3300 / 900
+    // and the annual MIRR is 3300 / 900 - 1 = 2.6667 (docs/model.md section 8)
+    REQUIRE(e.metrics.mirr);
+    CHECK(*e.metrics.mirr == Approx(3300.0 / 900.0 - 1.0).epsilon(1e-12));
     // fiscal years from July: Jan-Jun 2026 = FY2026 (6 months), Jul-Dec = FY2027
     REQUIRE(e.fiscal_years.size() == 2);
     CHECK(e.fiscal_years[0].label == "FY2026");
