@@ -4,21 +4,32 @@
 Runs, in this one script and on the same scenario (examples/corporate-ld.toml
 by default):
 
-1. the equivalence checks of numpy_model.py: base-case NPV against
-   `credroi run --format json` (1e-6 relative), and per-trial NPV at credroi's
-   own sampled inputs (`credroi run --samples`);
+1. the equivalence checks of numpy_model.py with --outputs full: the base
+   case against `credroi run --format json` and every per-trial metric (NPV,
+   IRR, MIRR, ROI, BCR, both paybacks, cost per credential, each fiscal
+   year's net and shortfall) at credroi's own sampled inputs (`credroi run
+   --samples`), 1e-6 relative, and the trials whose IRR exists on one side
+   only (must be 0);
 2. at 10k, 100k and 1M trials: credroi's simulate() on 1 and on 2 threads,
-   and on 1 thread without IRR and MIRR (SimulationOptions::irr = false: the
-   NumPy model computes no IRR either)
+   and on 1 thread without IRR and MIRR (SimulationOptions::irr = false)
    (build/bench/benchmarks/credroi_bench_simulate: file reading, model
-   compilation and output excluded) and numpy_model.py (file reading excluded;
-   sampling, model and the mean included), each run in its own process,
-   REPEATS times, interleaved, best time kept. Peak memory of each process is
-   measured from outside with /usr/bin/time -f %M (both) and from inside with
-   getrusage (both report it);
-3. agreement of mean NPV: |credroi - NumPy| < 4 x sqrt(se_c^2 + se_np^2)
-   (credroi's standard error is sd/sqrt(n), conservative for its Latin
-   hypercube), and that 1 and 2 threads give the same mean bit for bit;
+   compilation and output excluded), and numpy_model.py in both modes (file
+   reading excluded): `--outputs full`, which computes every per-trial metric
+   and every summary credroi's simulate() reports (the like-for-like
+   comparison, the headline ratio "credroi 1 thread / NumPy same outputs"),
+   and `--outputs npv`, the NPV and its mean only (NumPy then does much less
+   work than credroi; that ratio is kept for transparency). Each runs in its
+   own process, REPEATS times, interleaved, best time kept. Peak memory of
+   each process is measured from outside with /usr/bin/time -f %M and from
+   inside with getrusage (both report it);
+3. agreement within Monte Carlo error (credroi's summaries come from one
+   untimed `credroi run --trials N --format json` with the same seed and
+   sampler, which gives the driver's bits): mean NPV,
+   |credroi - NumPy| < 4 x sqrt(se_c^2 + se_np^2) (se = sd/sqrt(n),
+   conservative for credroi's Latin hypercube); mean IRR over the trials that
+   have one, the same with se = sd/sqrt(count); P(NPV > 0), with binomial
+   standard errors around the pooled proportion; that both NumPy modes give
+   the same mean NPV; and that 1 and 2 threads give the same mean bit for bit;
 4. a memory check: credroi with summary-only statistics (no per-trial rows:
    --exact-percentile-limit 0) at 100k and at 10M trials (3M when 10M would
    take more than about 3 minutes; the script says so).
@@ -26,7 +37,7 @@ by default):
 Prints a Markdown table and writes every measurement as JSON (--json-out).
 Always run with Debian's /usr/bin/python3 (it has NumPy):
 
-  /usr/bin/python3 benchmarks/compare_numpy.py                # full run, ~10 min
+  /usr/bin/python3 benchmarks/compare_numpy.py                # full run, ~15 min
   /usr/bin/python3 benchmarks/compare_numpy.py --quick        # 10k and 100k, 1 repeat
 """
 from __future__ import annotations
@@ -97,6 +108,21 @@ def timed(cmd: list[str]) -> dict:
     return result
 
 
+def credroi_summary(cli: str, scenario: str, n: int, seed: int, sampler: str) -> dict:
+    """credroi's simulation summaries from the CLI (one thread; not timed)."""
+    out = subprocess.run([cli, "run", scenario, "--trials", str(n), "--seed", str(seed), "--sampler", sampler,
+                          "--threads", "1", "--format", "json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"credroi run failed ({out.returncode}):\n{out.stderr}")
+    sim = json.loads(out.stdout)["simulation"]
+    return {"irr": sim["metrics"]["irr"], "npv": sim["metrics"]["npv"],
+            "payback_months": sim["metrics"]["payback_months"],
+            "probability_npv_positive": sim["probability_npv_positive"],
+            "probability_payback_within_horizon": sim["probability_payback_within_horizon"],
+            "probability_irr_exists": sim["probability_irr_exists"],
+            "probability_shortfall": sim["probability_shortfall"]}
+
+
 def best(runs: list[dict]) -> dict:
     b = dict(min(runs, key=lambda r: r["seconds"]))
     b["all_seconds"] = [r["seconds"] for r in runs]
@@ -148,35 +174,66 @@ def main() -> int:
     # 1. the NumPy model is the same model
     checks = {}
     for name in ("check-base", "check-trials"):
-        out = subprocess.run([PY, numpy_model, name, args.scenario, "--credroi", cli], capture_output=True, text=True)
+        out = subprocess.run([PY, numpy_model, name, args.scenario, "--credroi", cli, "--outputs", "full"],
+                             capture_output=True, text=True)
         if not out.stdout.strip():
             raise SystemExit(f"numpy_model.py {name} failed:\n{out.stderr}")
         checks[name] = json.loads(out.stdout.strip().splitlines()[-1])
     cb, ct = checks["check-base"], checks["check-trials"]
     print(f"base-case NPV: NumPy {cb['numpy_npv']:,.6f}, credroi {cb['credroi_npv']:,.6f}, "
-          f"relative difference {cb['relative_difference']:.1e} -> {'OK' if cb['ok'] else 'MISMATCH'} (tolerance 1e-6)")
-    print(f"per-trial NPV at credroi's {ct['trials']} sampled input rows: max relative difference "
-          f"{ct['max_relative_difference']:.1e} -> {'OK' if ct['ok'] else 'MISMATCH'}\n")
+          f"relative difference {cb['relative_difference']:.1e}; every metric: max relative difference "
+          f"{cb['max_relative_difference']:.1e} -> {'OK' if cb['ok'] else 'MISMATCH'} (tolerance 1e-6)")
+    print(f"per-trial metrics at credroi's {ct['trials']} sampled input rows (tolerance 1e-6; money relative to "
+          f"max(|x|, 1)) -> {'OK' if ct['ok'] else 'MISMATCH'}; trials whose IRR exists on one side only: "
+          f"{ct['irr_exists_disagree']}")
+    print("| metric | max relative difference | exists on one side only | trials where it exists |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, m in ct["metrics"].items():
+        print(f"| {name} | {m['max_relative_difference']:.1e} | {m['exists_disagree']} | {m['exists_credroi']:,} |")
+    print()
 
     # 2. throughput and memory, interleaved repeats
     rows = []
     for n in trials:
-        c1, c2, c0, npy = [], [], [], []
+        c1, c2, c0, npy, npf = [], [], [], [], []
         for _ in range(args.repeats):
             common = [args.scenario, "--trials", str(n), "--seed", str(args.seed), "--sampler", args.sampler]
+            numpy_run = [PY, numpy_model, "run", args.scenario, "--trials", str(n), "--seed", str(args.seed)]
             c1.append(timed([driver, *common, "--threads", "1"]))
             c2.append(timed([driver, *common, "--threads", "2"]))
-            npy.append(timed([PY, numpy_model, "run", args.scenario, "--trials", str(n), "--seed", str(args.seed)]))
+            npf.append(timed([*numpy_run, "--outputs", "full"]))
+            npy.append(timed([*numpy_run, "--outputs", "npv"]))
             if not args.skip_no_irr:
                 c0.append(timed([driver, *common, "--threads", "1", "--no-irr"]))
+        # credroi's own summaries (IRR, P(NPV > 0)) for the agreement check: the driver prints the
+        # NPV only, so the CLI runs the same simulation (same seed, sampler, trials: same bits) once, untimed
+        summary = credroi_summary(cli, args.scenario, n, args.seed, args.sampler)
         r = {"trials": n, "credroi_1t": best(c1), "credroi_2t": best(c2), "numpy": best(npy),
-             "credroi_1t_no_irr": best(c0) if c0 else None}
-        a, b = r["credroi_1t"], r["numpy"]
+             "numpy_full": best(npf), "credroi_1t_no_irr": best(c0) if c0 else None, "credroi_summary": summary}
+        a, b, f = r["credroi_1t"], r["numpy"], r["numpy_full"]
         combined = math.sqrt(a["npv_se"] ** 2 + b["npv_se"] ** 2)
         r["mean_difference"] = a["npv_mean"] - b["npv_mean"]
         r["combined_se"] = combined
         r["agree"] = abs(r["mean_difference"]) < 4 * combined
+        r["numpy_modes_same_npv_mean"] = abs(b["npv_mean"] - f["npv_mean"]) <= 1e-9 * abs(b["npv_mean"])
+        # mean IRR over the trials that have one: standard errors sd / sqrt(count)
+        irr_c = summary["irr"]
+        irr_se = math.sqrt(irr_c["sd"] ** 2 / irr_c["count"] + f["irr_sd"] ** 2 / f["irr_count"])
+        r["irr_mean_difference"] = irr_c["mean"] - f["irr_mean"]
+        r["irr_combined_se"] = irr_se
+        r["irr_agree"] = abs(r["irr_mean_difference"]) < 4 * irr_se
+        # P(NPV > 0): binomial standard errors around the pooled proportion (never below one trial in n)
+        pc, pn = summary["probability_npv_positive"], f["prob_npv_positive"]
+        pooled = (pc + pn) / 2
+        prob_se = math.sqrt(max(pooled * (1 - pooled), 1.0 / n) * 2.0 / n)
+        r["prob_npv_positive_difference"] = pc - pn
+        r["prob_npv_positive_combined_se"] = prob_se
+        r["prob_agree"] = abs(pc - pn) < 4 * prob_se
         r["threads_same_bits"] = r["credroi_1t"]["npv_mean"] == r["credroi_2t"]["npv_mean"]
+        # like for like: NumPy computing every metric and summary credroi computes
+        r["speedup_vs_numpy_same_outputs_1t"] = a["trials_per_second"] / f["trials_per_second"]
+        r["speedup_vs_numpy_same_outputs_2t"] = r["credroi_2t"]["trials_per_second"] / f["trials_per_second"]
+        # NumPy computing the NPV and its mean only (less work than credroi)
         r["speedup_vs_numpy_1t"] = a["trials_per_second"] / b["trials_per_second"]
         r["speedup_vs_numpy_2t"] = r["credroi_2t"]["trials_per_second"] / b["trials_per_second"]
         r["scaling_2t"] = r["credroi_2t"]["trials_per_second"] / a["trials_per_second"]
@@ -185,29 +242,59 @@ def main() -> int:
         rows.append(r)
         print(f"  {n:>9,} trials done (load {load()})", file=sys.stderr)
 
-    print("| trials | credroi 1 thread | credroi 2 threads | NumPy | credroi 1t / NumPy | 2t / 1t "
-          "| credroi 1t, no IRR/MIRR (/ NumPy) "
-          "| peak RSS credroi 1t / 2t | peak RSS NumPy | mean NPV credroi | mean NPV NumPy | diff / combined SE |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| trials | credroi 1 thread | credroi 2 threads | NumPy, same outputs | NumPy, NPV only "
+          "| **credroi 1t / NumPy same outputs** | credroi 1t / NumPy NPV only | 2t / 1t "
+          "| credroi 1t, no IRR/MIRR (/ NumPy NPV only) "
+          "| peak RSS credroi 1t / 2t | peak RSS NumPy same outputs / NPV only |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        a, b, c, z = r["credroi_1t"], r["credroi_2t"], r["numpy"], r["credroi_1t_no_irr"]
+        a, b, c, f, z = r["credroi_1t"], r["credroi_2t"], r["numpy"], r["numpy_full"], r["credroi_1t_no_irr"]
         no_irr = (f"{rate(z['trials_per_second'])} ({r['speedup_vs_numpy_1t_no_irr']:.2f}x)" if z else "—")
         print(f"| {r['trials']:,} | {rate(a['trials_per_second'])} ({a['seconds']:.2f} s) "
               f"| {rate(b['trials_per_second'])} ({b['seconds']:.2f} s) "
+              f"| {rate(f['trials_per_second'])} ({f['seconds']:.2f} s) "
               f"| {rate(c['trials_per_second'])} ({c['seconds']:.2f} s) "
-              f"| {r['speedup_vs_numpy_1t']:.2f}x | {r['scaling_2t']:.2f}x | {no_irr} "
-              f"| {mib(a['max_peak_rss_kib'])} / {mib(b['max_peak_rss_kib'])} | {mib(c['max_peak_rss_kib'])} "
-              f"| {a['npv_mean']:,.0f} ± {a['npv_se']:,.0f} | {c['npv_mean']:,.0f} ± {c['npv_se']:,.0f} "
-              f"| {r['mean_difference'] / r['combined_se']:+.2f} {'ok' if r['agree'] else 'DISAGREE'} |")
+              f"| **{r['speedup_vs_numpy_same_outputs_1t']:.2f}x** | {r['speedup_vs_numpy_1t']:.2f}x "
+              f"| {r['scaling_2t']:.2f}x | {no_irr} "
+              f"| {mib(a['max_peak_rss_kib'])} / {mib(b['max_peak_rss_kib'])} "
+              f"| {mib(f['max_peak_rss_kib'])} / {mib(c['max_peak_rss_kib'])} |")
+    print("\n\"NumPy, same outputs\" (numpy_model.py run --outputs full) computes per trial what credroi's simulate() "
+          "computes (NPV, IRR, MIRR, ROI, BCR, both paybacks, cost per credential, each fiscal year's net and "
+          "shortfall) and the same summaries (mean, sd, min, max, P5-P95 of each, probabilities, the percentile "
+          "bands of cumulative net cash flow per month): the like-for-like ratio. \"NumPy, NPV only\" (--outputs npv) "
+          "computes the NPV and its mean and sd only, much less work than credroi does; its ratio is shown for "
+          "transparency. NumPy time by phase at the largest count (same outputs): "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in max(rows, key=lambda r: r["trials"])["numpy_full"]["phase_seconds"].items()))
+    print()
+    print("agreement (credroi 1 thread vs NumPy; different random numbers, so within Monte Carlo error):")
+    print("| trials | mean NPV credroi | mean NPV NumPy | diff / SE | mean IRR credroi | mean IRR NumPy | diff / SE "
+          "| P(NPV > 0) credroi | P(NPV > 0) NumPy | diff / SE | trials without IRR credroi / NumPy |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        a, f, sm = r["credroi_1t"], r["numpy_full"], r["credroi_summary"]
+        c = r["numpy"]
+        print(f"| {r['trials']:,} | {a['npv_mean']:,.0f} ± {a['npv_se']:,.0f} | {c['npv_mean']:,.0f} ± {c['npv_se']:,.0f} "
+              f"| {r['mean_difference'] / r['combined_se']:+.2f} {'ok' if r['agree'] else 'DISAGREE'} "
+              f"| {sm['irr']['mean']:.4f} | {f['irr_mean']:.4f} "
+              f"| {r['irr_mean_difference'] / r['irr_combined_se']:+.2f} {'ok' if r['irr_agree'] else 'DISAGREE'} "
+              f"| {sm['probability_npv_positive']:.5f} | {f['prob_npv_positive']:.5f} "
+              f"| {r['prob_npv_positive_difference'] / r['prob_npv_positive_combined_se']:+.2f} "
+              f"{'ok' if r['prob_agree'] else 'DISAGREE'} "
+              f"| {r['trials'] - sm['irr']['count']:,} / {r['trials'] - f['irr_count']:,} |")
     print()
 
     # 3. targets
     big = max(rows, key=lambda r: r["trials"])
     targets = {
-        "credroi_1t_at_least_20x_numpy": big["speedup_vs_numpy_1t"] >= 20.0,
+        "credroi_1t_at_least_20x_numpy_same_outputs": big["speedup_vs_numpy_same_outputs_1t"] >= 20.0,
+        "credroi_1t_at_least_20x_numpy_npv_only (NumPy does less work)": big["speedup_vs_numpy_1t"] >= 20.0,
         "credroi_2t_at_least_1.8x_1t": big["scaling_2t"] >= 1.8,
         "means_agree_within_4_se": all(r["agree"] for r in rows),
+        "irr_means_agree_within_4_se": all(r["irr_agree"] for r in rows),
+        "prob_npv_positive_agree_within_4_se": all(r["prob_agree"] for r in rows),
+        "numpy_modes_same_npv_mean": all(r["numpy_modes_same_npv_mean"] for r in rows),
         "same_bits_at_1_and_2_threads": all(r["threads_same_bits"] for r in rows),
+        "checks_pass": bool(cb["ok"] and ct["ok"]),
     }
 
     # 4. memory: summary-only statistics at 100k and at the large count
