@@ -216,6 +216,22 @@ TEST_CASE("simulation: bad options and inputs") {
     credroi::SimulationOptions o;
     o.trials = 0;
     CHECK_THROWS_AS(credroi::simulate(model, o), credroi::ParameterError);
+    // 2^32 trials would wrap the 32-bit counts of the fan-chart sketches; the
+    // check comes before any work (this returns at once)
+    o.trials = credroi::max_trials + 1;
+    CHECK_THROWS_WITH_AS(credroi::simulate(model, o), doctest::Contains("at most 4294967295"), credroi::ParameterError);
+    // kept trials that cannot fit in memory are refused before anything is
+    // allocated: 4e9 trials x (metrics + inputs) x 8 bytes is terabytes
+    o.trials = 4000000000u;
+    o.keep_trials = true;
+    if (credroi::detail::physical_memory_bytes() > 0)
+        CHECK_THROWS_WITH_AS(credroi::simulate(model, o), doctest::Contains("more than half of this machine's"),
+                             credroi::ParameterError);
+    o.keep_trials = false;
+    o.exact_percentile_limit = credroi::max_trials;
+    if (credroi::detail::physical_memory_bytes() > 0)
+        CHECK_THROWS_WITH_AS(credroi::simulate(model, o), doctest::Contains("exact_percentile_limit"), credroi::ParameterError);
+    o.exact_percentile_limit = 100000;
     o.trials = 10;
     o.batch_size = 0;
     CHECK_THROWS_AS(credroi::simulate(model, o), credroi::ParameterError);
@@ -367,5 +383,15 @@ TEST_CASE("simulation: batch metrics are the per-trial metrics") {
         br.costs(5, 3) = std::nan("");
         CHECK_THROWS_AS(credroi::detail::batch_metric_rows(model, br, rows, ws, true), credroi::ParameterError);
         CHECK_THROWS_AS(credroi::detail::trial_metric_row(model, br, 5, row.data(), one, true), credroi::ParameterError);
+        // finite flows whose ratio is not: a PV of costs of 1e-320 (subnormal)
+        // under benefits in the thousands makes ROI and the benefit-cost ratio
+        // about 1e3 / 1e-320 = 1e323... beyond a double; the batch gives the
+        // overflow error Model::metrics gives, never an infinity in a row
+        model.evaluate_batch(x, br, false);
+        br.costs.row(7).setZero();
+        br.costs(7, 0) = 1e-320;
+        REQUIRE(br.benefits.row(7).sum() > 1e3);
+        CHECK_THROWS_AS(credroi::detail::trial_metric_row(model, br, 7, row.data(), one, true), credroi::NumericError);
+        CHECK_THROWS_AS(credroi::detail::batch_metric_rows(model, br, rows, ws, true), credroi::NumericError);
     }
 }

@@ -23,12 +23,17 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <iomanip>
 #include <limits>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#if __has_include(<unistd.h>)
+#include <unistd.h>  // sysconf: the physical memory, to refuse kept trials that cannot fit
+#endif
 
 namespace credroi {
 
@@ -37,6 +42,9 @@ class Cancelled : public Error {
 public:
     Cancelled() : Error("interrupted; nothing was written") {}
 };
+
+/// The most trials one simulate() call takes.
+inline constexpr std::uint64_t max_trials = 4294967295u;
 
 struct SimulationOptions {
     std::uint64_t trials = 10000;
@@ -140,6 +148,15 @@ inline double percentile_sorted(const std::vector<double>& v, double p) {
     return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
 }
 
+/// The machine's physical memory in bytes; 0 where it cannot be told.
+inline double physical_memory_bytes() {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0) return static_cast<double>(pages) * static_cast<double>(page);
+#endif
+    return 0.0;
+}
+
 // trial_metric_row (one trial's metrics, in the order of
 // SimulationResult::metric_names) and its batch form are in detail/batch_metrics.hpp.
 
@@ -149,6 +166,12 @@ inline double percentile_sorted(const std::vector<double>& v, double p) {
 /// options, Cancelled when options.cancel is set during the run.
 inline SimulationResult simulate(const Model& model, const SimulationOptions& options = {}) {
     CREDROI_REQUIRE(options.trials >= 1, "trials", "expected at least 1 trial, found " << options.trials);
+    // The fan-chart sketches count in 32 bits (half the memory, and a month
+    // whose cumulative net is the same in every trial puts all of them in one
+    // bucket): more trials would wrap a count silently.
+    CREDROI_REQUIRE(options.trials <= max_trials, "trials",
+                    "expected at most " << max_trials << " (2^32 - 1) trials in one run, found " << options.trials
+                                        << "; run several seeds instead");
     CREDROI_REQUIRE(options.batch_size >= 1, "batch_size", "expected at least 1, found " << options.batch_size);
     const auto& inputs = model.inputs();
     const std::vector<int>& uncertain = model.uncertain_inputs();
@@ -185,6 +208,18 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     r.threads = threads;
     const bool rows = options.keep_trials || options.trials <= options.exact_percentile_limit;
     r.exact_percentiles = rows;
+    if (rows) {
+        // Kept trials are held in memory until the run ends: refuse up front what
+        // cannot fit, rather than fail (or be killed) at the allocation.
+        const double bytes = static_cast<double>(options.trials) * static_cast<double>(M + (options.keep_trials ? d : 0)) * 8.0;
+        const double physical = detail::physical_memory_bytes();
+        const double gib = 1024.0 * 1024.0 * 1024.0;
+        CREDROI_REQUIRE(!(physical > 0) || bytes <= 0.5 * physical, options.keep_trials ? "keep_trials" : "exact_percentile_limit",
+                        "keeping every trial (--samples, keep_trials, or exact percentiles) needs "
+                            << std::setprecision(3) << bytes / gib << " GiB for " << options.trials
+                            << " trials, more than half of this machine's " << physical / gib
+                            << " GiB of memory; run fewer trials (summaries alone need no per-trial memory)");
+    }
     if (rows) r.trial_metrics.resize(static_cast<Eigen::Index>(options.trials), static_cast<Eigen::Index>(M));
     if (options.keep_trials) r.trial_inputs.resize(static_cast<Eigen::Index>(options.trials), d);
 

@@ -153,13 +153,19 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
     if (!std::isfinite(ws.net.sum())) return scalar_batch();
 
     out.col(0) = ws.pv_benefits - ws.pv_costs;
+    // Finite sums can still give an infinite NPV (their difference) or ratio
+    // (over a PV of costs or a credential count near the smallest double):
+    // Model::metrics names that overflow, so such a batch takes its path.
+    bool overflow = false;
     for (Index t = 0; t < B; ++t) {
         const double pv_costs = ws.pv_costs(t), pv_benefits = ws.pv_benefits(t);
         out(t, 3) = pv_costs > 0 ? (pv_benefits - pv_costs) / pv_costs : nan;
         out(t, 4) = pv_costs > 0 ? pv_benefits / pv_costs : nan;
         const double credentials = ws.credentials(t);
         out(t, 7) = credentials > 0 ? ws.total_costs(t) / credentials : nan;
+        overflow |= std::isinf(out(t, 0)) | std::isinf(out(t, 3)) | std::isinf(out(t, 4)) | std::isinf(out(t, 7));
     }
+    if (overflow) return scalar_batch();
     bm::per_trial(b.discount_rate, ws.monthly_rate, [](double r) { return monthly_rate_from_annual(r); });
 
     // ---- IRR and MIRR
