@@ -148,6 +148,20 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
 
+    // What every simulating command shares: the options it was given, and a
+    // clean stop (nothing written, exit 130) on Ctrl-C or SIGTERM.
+    auto simulation_options = [&](std::int64_t n) {
+        credroi::SimulationOptions o;
+        o.trials = static_cast<std::uint64_t>(n);
+        o.seed = static_cast<std::uint64_t>(seed);
+        o.sampler = credroi::parse_sampler(sampler);
+        o.threads = threads;
+        o.cancel = &interrupted;
+        std::signal(SIGINT, on_interrupt);
+        std::signal(SIGTERM, on_interrupt);
+        return o;
+    };
+
     try {
         if (*compare) {
             if (files.size() < 2)
@@ -158,15 +172,7 @@ int main(int argc, char** argv) {
                 for (const std::string& f : files)
                     if (!target.empty() && target != "-" && same_file(target, f))
                         throw credroi::IoError("refusing to write over the scenario file '" + f + "'");
-            credroi::SimulationOptions o;
-            o.trials = static_cast<std::uint64_t>(report_trials);
-            o.seed = static_cast<std::uint64_t>(seed);
-            o.sampler = credroi::parse_sampler(sampler);
-            o.threads = threads;
-            o.cancel = &interrupted;
-            std::signal(SIGINT, on_interrupt);
-            std::signal(SIGTERM, on_interrupt);
-            credroi::ComparisonResult result = credroi::compare(models, o);
+            credroi::ComparisonResult result = credroi::compare(models, simulation_options(report_trials));
             // Two files may carry the same scenario name; the file tells them apart.
             for (std::size_t k = 0; k < result.names.size(); ++k)
                 if (std::count(result.names.begin(), result.names.end(), models[k].scenario().name) > 1)
@@ -254,13 +260,8 @@ int main(int argc, char** argv) {
                 o.output_name = metric;
                 render(credroi::sobol_indices(f, in.distributions, in.names, o));
             } else {
-                credroi::SimulationOptions o;
-                o.trials = sens_trials > 0 ? static_cast<std::uint64_t>(sens_trials) : 10000;
-                o.seed = static_cast<std::uint64_t>(seed);
-                o.threads = threads;
+                credroi::SimulationOptions o = simulation_options(sens_trials > 0 ? sens_trials : 10000);
                 o.keep_trials = true;
-                o.cancel = &interrupted;
-                std::signal(SIGINT, on_interrupt);
                 render(credroi::rank_sensitivity(credroi::simulate(model, o), metric));
             }
             emit(content, output, file);
@@ -270,17 +271,10 @@ int main(int argc, char** argv) {
         std::optional<credroi::SimulationResult> sim;
         if (!samples.empty() && trials == 0) throw credroi::ParameterError("--samples", "needs --trials N (N >= 1)");
         if (trials > 0) {
-            credroi::SimulationOptions o;
-            o.trials = static_cast<std::uint64_t>(trials);
-            o.seed = static_cast<std::uint64_t>(seed);
-            o.sampler = credroi::parse_sampler(sampler);
-            o.threads = threads;
+            credroi::SimulationOptions o = simulation_options(trials);
             o.keep_trials = !samples.empty();
-            o.cancel = &interrupted;
             ProgressBar bar(true);
             o.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar(done, total); };
-            std::signal(SIGINT, on_interrupt);
-            std::signal(SIGTERM, on_interrupt);
             sim = credroi::simulate(model, o);
             if (!sim->correlation_warning.empty() && format != "table")
                 std::cerr << "credroi: warning: " << sim->correlation_warning << "\n";
@@ -293,14 +287,14 @@ int main(int argc, char** argv) {
             content = credroi::to_csv(result);
         else
             content = credroi::to_table(result, scenario, simulation);
-        // Both files are complete in memory before either is written, and each is written atomically.
-        std::string samples_csv;
-        if (!samples.empty()) {
-            if (same_file(samples, file)) throw credroi::IoError("refusing to write the samples over the scenario file '" + file + "'");
-            samples_csv = credroi::samples_to_csv(*sim);
-        }
+        // The result is complete in memory before anything is written, and each
+        // file is written atomically; the samples, which can run to gigabytes of
+        // text, are streamed into their temporary file rather than held in memory.
+        if (!samples.empty() && same_file(samples, file))
+            throw credroi::IoError("refusing to write the samples over the scenario file '" + file + "'");
         if (interrupted) throw credroi::Cancelled();
-        if (!samples.empty()) credroi::write_file_atomically(samples, samples_csv);
+        if (!samples.empty())
+            credroi::write_file_atomically(samples, [&](std::ostream& os) { credroi::write_samples_csv(*sim, os); });
         emit(content, output, file);
         return 0;
     } catch (const credroi::Cancelled& e) {

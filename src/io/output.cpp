@@ -12,9 +12,11 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <random>
 #include <sstream>
+#include <streambuf>
 
 #include <unistd.h>
 
@@ -318,11 +320,10 @@ std::string to_csv(const Evaluation& e) {
     return os.str();
 }
 
-std::string samples_to_csv(const SimulationResult& r) {
+void write_samples_csv(const SimulationResult& r, std::ostream& os) {
     if (r.trial_metrics.rows() != static_cast<Eigen::Index>(r.trials) || r.trial_inputs.rows() != static_cast<Eigen::Index>(r.trials))
         throw ParameterError("keep_trials", "the simulation did not keep its trials; run it with keep_trials");
-    std::ostringstream os;
-    os << std::setprecision(17);
+    const std::streamsize precision = os.precision(17);
     os << "trial";
     for (const std::string& p : r.input_paths) os << "," << csv_field(p);
     for (const std::string& m : r.metric_names) os << "," << csv_field(m);
@@ -336,10 +337,53 @@ std::string samples_to_csv(const SimulationResult& r) {
         }
         os << "\n";
     }
+    os.precision(precision);
+}
+
+std::string samples_to_csv(const SimulationResult& r) {
+    std::ostringstream os;
+    write_samples_csv(r, os);
     return os.str();
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+namespace {
+
+// A stream buffer over a C file, so that streamed content fails (and reports
+// errno) exactly as fwrite does for a string.
+class FileStreamBuffer : public std::streambuf {
+public:
+    explicit FileStreamBuffer(std::FILE* f) : file_(f) { setp(buffer_, buffer_ + sizeof buffer_); }
+    int write_errno() const noexcept { return errno_; }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (!drain()) return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override { return drain() ? 0 : -1; }
+
+private:
+    bool drain() {
+        const auto n = static_cast<std::size_t>(pptr() - pbase());
+        if (n > 0 && std::fwrite(pbase(), 1, n, file_) != n) {
+            errno_ = errno;
+            return false;
+        }
+        setp(buffer_, buffer_ + sizeof buffer_);
+        return true;
+    }
+    std::FILE* file_;
+    int errno_ = 0;
+    char buffer_[1 << 16];
+};
+
+// The temporary file beside `path`, filled by `write` (false: a write failed,
+// with its errno), synced, then renamed over `path`.
+void write_through_temporary(const std::string& path, const std::function<bool(std::FILE*, int&)>& write) {
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
     const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -348,19 +392,48 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     const std::string tmp = dir + "/." + base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000);
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-    const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-    const int write_errno = errno;
+    int write_errno = 0;
+    bool written = false;
+    try {
+        written = write(f, write_errno);
+    } catch (...) {
+        std::fclose(f);
+        std::remove(tmp.c_str());
+        throw;
+    }
     const bool flushed = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
     const bool closed = std::fclose(f) == 0;
     if (!written || !flushed || !closed) {
+        const int err = written ? errno : write_errno;
         std::remove(tmp.c_str());
-        throw IoError("cannot write '" + path + "': " + std::strerror(written ? errno : write_errno));
+        throw IoError("cannot write '" + path + "': " + std::strerror(err));
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const int err = errno;
         std::remove(tmp.c_str());
         throw IoError("cannot write '" + path + "': " + std::strerror(err));
     }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+    write_through_temporary(path, [&](std::FILE* f, int& err) {
+        const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+        err = errno;
+        return ok;
+    });
+}
+
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    write_through_temporary(path, [&](std::FILE* f, int& err) {
+        FileStreamBuffer buffer(f);
+        std::ostream os(&buffer);
+        write(os);
+        os.flush();
+        err = buffer.write_errno();
+        return !os.fail();
+    });
 }
 
 }  // namespace credroi
