@@ -298,7 +298,11 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
         BatchResult br;
         detail::BatchMetricsWorkspace bws;
         Eigen::ArrayXXd values;  // trials × metrics
-        Eigen::ArrayXd cumulative;
+        // The batch's cumulative net (trials × months) and metrics, for the
+        // sketches: each sketch is fed the whole batch's column at once, so the
+        // buckets a month or metric touches come into the cache once per batch
+        // rather than once per block (counts do not depend on the order).
+        Eigen::ArrayXXd cumulative, batch_values;
         std::vector<detail::Welford> acc(M);
         try {
             for (;;) {
@@ -318,6 +322,8 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                               static_cast<std::size_t>(n));
                 }
                 std::fill(acc.begin(), acc.end(), detail::Welford{});
+                cumulative.resize(n, H);
+                if (!rows) batch_values.resize(n, static_cast<Eigen::Index>(M));
                 // The batch goes through the model in blocks of trials, so that a
                 // block's trials × months arrays stay in the core's cache from the
                 // model through the metrics to the reductions (a whole batch's do
@@ -349,7 +355,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                             hi = std::max(hi, v);
                             ++count;
                         }
-                        if (!rows) w.metric_sketch[m].add(column, static_cast<std::size_t>(len));
+                        if (!rows) std::copy(column, column + len, &batch_values(s, static_cast<Eigen::Index>(m)));
                         w.min[m] = lo;
                         w.max[m] = hi;
                         w.count[m] += count;
@@ -364,13 +370,15 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                             for (Eigen::Index t = 0; t < len; ++t)
                                 if (values(t, c) > 0) ++w.shortfall_years[f];
                         }
-                    cumulative.setZero(len);
-                    for (int i = 0; i < H; ++i) {
-                        cumulative += br.benefits.col(i) - br.costs.col(i);
-                        auto& sketch = w.band_sketch[static_cast<std::size_t>(i)];
-                        sketch.add(cumulative.data(), static_cast<std::size_t>(len));
-                    }
+                    auto block = cumulative.middleRows(s, len);
+                    block.col(0) = br.benefits.col(0) - br.costs.col(0);
+                    for (int i = 1; i < H; ++i) block.col(i) = block.col(i - 1) + (br.benefits.col(i) - br.costs.col(i));
                 }
+                for (int i = 0; i < H; ++i)
+                    w.band_sketch[static_cast<std::size_t>(i)].add(cumulative.col(i).data(), static_cast<std::size_t>(n));
+                if (!rows)
+                    for (std::size_t m = 0; m < M; ++m)
+                        w.metric_sketch[m].add(batch_values.col(static_cast<Eigen::Index>(m)).data(), static_cast<std::size_t>(n));
                 if (options.keep_trials)
                     for (Eigen::Index j = 0; j < d; ++j)
                         r.trial_inputs.col(j).segment(static_cast<Eigen::Index>(first), n) = x.col(uncertain[static_cast<std::size_t>(j)]);

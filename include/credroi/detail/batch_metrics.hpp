@@ -83,6 +83,11 @@ void per_trial(const Eigen::ArrayXd& x, Eigen::ArrayXd& out, F f) {
 }
 
 // One step of payback_of for one trial; false on overflow (payback_of throws).
+// Called twice per trial and month, the hottest call of the metrics: GCC
+// would otherwise not inline it.
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 inline bool payback_step(BatchMetricsWorkspace::PaybackState& s, double f, std::size_t j) {
     const double next = s.sum + f;
     s.compensation += std::abs(s.sum) >= std::abs(f) ? (s.sum - next) + f : (f - next) + s.sum;
@@ -186,10 +191,21 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
         Eigen::ArrayXd& x = ws.c;
         x = 1.0 / (1.0 + ws.monthly_rate);
         ws.reinvest_rate += 1.0;  // g = 1 + reinvestment rate
-        for (Index k = T; k-- > 0;)
-            for (Index t = 0; t < B; ++t) pv_negative(t) = pv_negative(t) * x(t) + std::min(timed(k, t), 0.0);
-        for (Index k = 0; k < T; ++k)
-            for (Index t = 0; t < B; ++t) fv_positive(t) = fv_positive(t) * ws.reinvest_rate(t) + std::max(timed(k, t), 0.0);
+        // Column by column, as Eigen expressions (its packet min/max give
+        // std::min/max's results, signed zeros and NaNs included: the same bits
+        // as mirr(), without a branch on each flow's sign).
+        for (Index k = T; k-- > 0;) {
+            if (k < shift)
+                pv_negative = pv_negative * x + 0.0;  // min(0, 0)
+            else
+                pv_negative = pv_negative * x + ws.net.col(k - shift).min(0.0);
+        }
+        for (Index k = 0; k < T; ++k) {
+            if (k < shift)
+                fv_positive = fv_positive * ws.reinvest_rate + 0.0;
+            else
+                fv_positive = fv_positive * ws.reinvest_rate + ws.net.col(k - shift).max(0.0);
+        }
         for (Index t = 0; t < B; ++t) {
             if (pv_negative(t) == 0.0 || fv_positive(t) == 0.0) {
                 out(t, 2) = nan;
