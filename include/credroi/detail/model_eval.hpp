@@ -146,9 +146,17 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     // maps are re-pointed every month (Eigen's placement-new idiom for Map).
     using Column = Eigen::Map<ArrayXd>;
     Column a(nullptr, B), earners(nullptr, B), credentials(nullptr, B), population(nullptr, B), total(nullptr, B);
-    auto add = [&](std::vector<ArrayXXd>& lines, int index, int month) {
-        total += line;
-        if (keep_lines) lines[static_cast<std::size_t>(index)].col(month) = line;
+    // A line's amounts go straight into the month's total, one pass over the
+    // block per line; only when the lines are kept is each first written out
+    // (the same bits: total += a * b rounds a * b before adding either way).
+    auto add = [&](std::vector<ArrayXXd>& lines, int index, int month, const auto& amount) {
+        if (keep_lines) {
+            line = amount;
+            total += line;
+            lines[static_cast<std::size_t>(index)].col(month) = line;
+        } else {
+            total += amount;
+        }
     };
 
     for (int i = 0; i < H; ++i) {
@@ -182,8 +190,7 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
         total.setZero();
         for (const OneOffRef& r : c.one_off) {
             if (r.month != i) continue;
-            line = in(r.amount) * in(r.quantity);
-            add(out.cost_lines, r.line, i);
+            add(out.cost_lines, r.line, i, in(r.amount) * in(r.quantity));
         }
         for (std::size_t k = 0; k < c.recurring.size(); ++k) {
             const RecurringRef& r = c.recurring[k];
@@ -191,9 +198,11 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
             const int since = i - r.start;
             if (r.annual_billing && since % 12 != 0) continue;
             recurring_escalation[k].at(one_plus_recurring[k], since / 12);
-            line = in(r.annual) * recurring_escalation[k].value() * (r.annual_billing ? 1.0 : 1.0 / 12.0);
-            if (r.factor >= 0) line *= in(r.factor);
-            add(out.cost_lines, r.line, i);
+            const auto amount = in(r.annual) * recurring_escalation[k].value() * (r.annual_billing ? 1.0 : 1.0 / 12.0);
+            if (r.factor >= 0)
+                add(out.cost_lines, r.line, i, amount * in(r.factor));
+            else
+                add(out.cost_lines, r.line, i, amount);
         }
         for (std::size_t k = 0; k < c.vendors.size(); ++k) {
             const VendorRef& r = c.vendors[k];
@@ -225,9 +234,9 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                                          "; add a tier without up_to (or a larger one)");
             }
             r.price.cost(st.volume, st.cost);
-            line = (st.cost - st.previous_cost) * in(r.multiplier) * (1.0 - in(r.discount)) * st.escalation.value();
+            add(out.cost_lines, r.line, i,
+                (st.cost - st.previous_cost) * in(r.multiplier) * (1.0 - in(r.discount)) * st.escalation.value());
             st.previous_cost = st.cost;
-            add(out.cost_lines, r.line, i);
         }
         for (const QualityRef& r : c.quality) {
             const int since = i - r.first;
@@ -235,15 +244,15 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
             const int year = since / 12;
             const int amount = year == 0 ? r.initial : (year % r.cycle_years == 0 ? r.recertification : r.surveillance);
             pow_per_trial(1.0 + in(r.escalation), static_cast<double>(year), timing);
-            line = in(amount) * timing;
-            add(out.cost_lines, r.line, i);
+            add(out.cost_lines, r.line, i, in(amount) * timing);
         }
         if (c.staff_time) {
-            line = credentials * in(c.staff_time->minutes) / 60.0 * in(c.staff_time->hourly);
-            add(out.cost_lines, c.staff_time->line, i);
+            add(out.cost_lines, c.staff_time->line, i, credentials * in(c.staff_time->minutes) / 60.0 * in(c.staff_time->hourly));
         }
+        // Contingency is a share of this month's other costs: evaluated before
+        // it is added (total is both read and written).
         line = total * in(c.contingency);
-        add(out.cost_lines, c.contingency_line, i);
+        add(out.cost_lines, c.contingency_line, i, line);
 
         // ---- benefits
         new (&total) Column(&out.benefits(0, i), B);
@@ -267,12 +276,20 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                                              (t_end - lag > 0.0).cast<double>()) *
                          in(r.timing.attribution);
             }
+            // The line times its timing factor, added to the month's benefits
+            // (in the order of operations of line = amount; line *= timing).
+            auto timed = [&](const auto& amount) {
+                if (uniform_timing[kb])
+                    add(out.benefit_lines, r.line, i, amount * uniform);
+                else
+                    add(out.benefit_lines, r.line, i, amount * timing);
+            };
             switch (r.kind) {
                 case BenefitKind::paper:
-                    line = per_year[kb] * a * paper_unit[kb];
+                    timed(per_year[kb] * a * paper_unit[kb]);
                     break;
                 case BenefitKind::verification:
-                    line = per_year[kb] * a * in(r.b) / 60.0 * in(r.c);
+                    timed(per_year[kb] * a * in(r.b) / 60.0 * in(r.c));
                     break;
                 case BenefitKind::retention:
                     line.setZero();
@@ -280,15 +297,15 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                         const SegmentRef& g = c.segments[k];
                         line += earn[k] * monthly_attrition[k] * in(g.replacement) * in(g.salary);
                     }
-                    line *= in(r.a);
+                    timed(line * in(r.a));
                     break;
                 case BenefitKind::productivity:
                     line.setZero();
                     for (std::size_t k = 0; k < S; ++k) line += earn[k] * in(c.segments[k].salary) / 12.0;
-                    line *= in(r.a);
+                    timed(line * in(r.a));
                     break;
                 case BenefitKind::internal_mobility:
-                    line = earners * in(r.a) / 1200.0 * in(r.b);
+                    timed(earners * in(r.a) / 1200.0 * in(r.b));
                     break;
                 case BenefitKind::onboarding:
                     line.setZero();
@@ -296,27 +313,24 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
                         const SegmentRef& g = c.segments[k];
                         line += pop[k] * hires_share[k] * in(g.eligible) * in(g.salary);
                     }
-                    line *= a * in(r.a) / in(r.b);
+                    timed(line * (a * in(r.a) / in(r.b)));
                     break;
                 case BenefitKind::credential_fees:
-                    line = credentials * in(r.a) * in(r.b);
+                    timed(credentials * in(r.a) * in(r.b));
                     break;
                 case BenefitKind::member_retention:
-                    line = earners * in(r.a) / 12.0 * in(r.b);
+                    timed(earners * in(r.a) / 12.0 * in(r.b));
                     break;
                 case BenefitKind::enrolments:
-                    line = earners * in(r.a) / 1200.0 * in(r.b);
+                    timed(earners * in(r.a) / 1200.0 * in(r.b));
                     break;
                 case BenefitKind::other:
-                    line = per_year[kb];
-                    if (r.scales_with_adoption) line *= a;
+                    if (r.scales_with_adoption)
+                        timed(per_year[kb] * a);
+                    else
+                        timed(per_year[kb]);
                     break;
             }
-            if (uniform_timing[kb])
-                line *= uniform;
-            else
-                line *= timing;
-            add(out.benefit_lines, r.line, i);
         }
         out.discount_factors.col(i) = df;
         df *= discount_step;
