@@ -326,9 +326,11 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                 if (!rows) batch_values.resize(n, static_cast<Eigen::Index>(M));
                 // The batch goes through the model in blocks of trials, so that a
                 // block's trials × months arrays stay in the core's cache from the
-                // model through the metrics to the reductions (a whole batch's do
-                // not: 8 arrays of 1024 × 60 doubles are 3.9 MB). Nothing per trial
-                // depends on the block, and each accumulator sees the trials in order.
+                // model through the metrics to the Welford sums and the cumulative
+                // net (a whole batch's do not: 8 arrays of 1024 × 60 doubles are
+                // 3.9 MB); the sketches then take the whole batch (see above).
+                // Nothing per trial depends on the block, and each accumulator sees
+                // the trials in order.
                 for (Eigen::Index s = 0; s < n; s += evaluation_block) {
                     const Eigen::Index len = std::min(evaluation_block, n - s);
                     const Eigen::Index at = static_cast<Eigen::Index>(first) + s;
