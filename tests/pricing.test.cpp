@@ -159,10 +159,16 @@ TEST_CASE("pricing: monthly increments add up to the contract year") {
 }
 
 TEST_CASE("pricing: batches agree with the scalar cost exactly") {
-    Eigen::ArrayXd volume(12);
-    volume << 0.0, 0.3, 999.999, 1000.0, 1000.0000001, 1234.5678, 4999.9, 5000.0, 5000.25, 6000.0, 77777.7, 1.5e7;
+    // An odd count (the batch prices two trials at a time, the last alone), and
+    // schedules of 1, 2, 3 and 9 tiers (up to 8 without the tier search).
+    Eigen::ArrayXd volume(13);
+    volume << 0.0, 0.3, 999.999, 1000.0, 1000.0000001, 1234.5678, 4999.9, 5000.0, 5000.25, 6000.0, 77777.7, 1.5e7, 2500.0;
+    std::vector<PriceTier> nine;
+    for (int k = 1; k <= 8; ++k) nine.push_back({1000.0 * k, 1.0 / k, 10.0 * k});
+    nine.push_back({std::nullopt, 0.05, 0.0});
     for (TierPricing rule : {TierPricing::graduated, TierPricing::all_units}) {
-        for (const auto& tiers : {three_bands(), std::vector<PriceTier>{{1000.0, 0.3, 50.0}, {std::nullopt, 0.7, 20.0}}}) {
+        for (const auto& tiers : {three_bands(), std::vector<PriceTier>{{1000.0, 0.3, 50.0}, {std::nullopt, 0.7, 20.0}},
+                                  std::vector<PriceTier>{{std::nullopt, 0.8, 5.0}}, nine}) {
             const TieredPrice p(tiers, rule);
             Eigen::ArrayXd out;
             p.cost(volume, out);
@@ -187,6 +193,12 @@ TEST_CASE("pricing: batches agree with the scalar cost exactly") {
     const auto scalar_error = parameter_error([&] { (void)p.cost(bad[4]); });
     CHECK(batch_error.path() == scalar_error.path());
     CHECK(batch_error.message() == scalar_error.message());
+    // an infinite volume is not below an unbounded top tier's infinite bound,
+    // but it is still refused
+    Eigen::ArrayXd infinite = volume;
+    infinite[2] = std::numeric_limits<double>::infinity();
+    CHECK(parameter_error([&] { p.cost(infinite, out); }).message() ==
+          parameter_error([&] { (void)p.cost(infinite[2]); }).message());
     const TieredPrice quota({{1000.0, 0.5, 0.0}, {5000.0, 0.25, 0.0}}, TierPricing::graduated);
     Eigen::ArrayXd over(3);
     over << 10.0, 5000.0, 5000.5;  // the last is above the bounded top tier

@@ -20,6 +20,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 // Eigen's own headers trip the project's warning flags (old-style casts) when
 // they are found through -I rather than -isystem.
 #if defined(__GNUC__)
@@ -144,14 +148,63 @@ public:
         // The volume checks once for the batch (the Monte Carlo engine prices
         // every trial every month); any failure goes to the scalar code, which
         // throws for the first bad volume exactly as before.
+        const double top = upper_.back();
         bool valid = true;
-        for (Eigen::Index j = 0; j < n; ++j) valid &= volume[j] >= 0.0 && volume[j] <= upper_.back() && std::isfinite(volume[j]);
+        Eigen::Index j = 0;
+#if defined(__SSE2__)
+        {
+            // 0 <= v <= top and v < infinity; a NaN fails every comparison
+            const __m128d zero = _mm_setzero_pd(), top_v = _mm_set1_pd(top);
+            const __m128d infinity = _mm_set1_pd(std::numeric_limits<double>::infinity());
+            __m128d ok = _mm_castsi128_pd(_mm_set1_epi64x(-1));
+            for (; j + 2 <= n; j += 2) {
+                const __m128d v = _mm_loadu_pd(&volume[j]);
+                ok = _mm_and_pd(ok, _mm_and_pd(_mm_and_pd(_mm_cmpge_pd(v, zero), _mm_cmple_pd(v, top_v)), _mm_cmplt_pd(v, infinity)));
+            }
+            valid = _mm_movemask_pd(ok) == 3;
+        }
+#endif
+        for (; j < n; ++j) valid &= volume[j] >= 0.0 && volume[j] <= top && std::isfinite(volume[j]);
         if (!valid) {
-            for (Eigen::Index j = 0; j < n; ++j) out[j] = cost(volume[j]);
+            for (j = 0; j < n; ++j) out[j] = cost(volume[j]);
             return;
         }
         const bool graduated = pricing_ == TierPricing::graduated;
-        for (Eigen::Index j = 0; j < n; ++j) {
+        j = 0;
+#if defined(__SSE2__)
+        // Two trials at a time without the tier search's branches (its trip
+        // count changes from trial to trial near a tier's bound): every tier's
+        // formula is computed and the one whose range holds the volume kept,
+        // so each trial gets the scalar code's operations on the scalar
+        // code's tier (the same bits).
+        constexpr std::size_t most_tiers = 8;
+        const std::size_t K = tiers_.size();
+        if (K <= most_tiers) {
+            __m128d upper[most_tiers], base[most_tiers], lower[most_tiers], price[most_tiers], fee[most_tiers];
+            for (std::size_t k = 0; k < K; ++k) {
+                upper[k] = _mm_set1_pd(upper_[k]);
+                base[k] = _mm_set1_pd(base_[k]);
+                lower[k] = _mm_set1_pd(lower_[k]);
+                price[k] = _mm_set1_pd(tiers_[k].unit_price);
+                fee[k] = _mm_set1_pd(tiers_[k].flat_fee);
+            }
+            for (; j + 2 <= n; j += 2) {
+                const __m128d v = _mm_loadu_pd(&volume[j]);
+                __m128d result = _mm_setzero_pd();
+                __m128d above_previous = _mm_castsi128_pd(_mm_set1_epi64x(-1));  // v > upper_[k - 1]
+                for (std::size_t k = 0; k < K; ++k) {
+                    const __m128d above = _mm_cmpgt_pd(v, upper[k]);
+                    const __m128d here = _mm_andnot_pd(above, above_previous);
+                    const __m128d c = graduated ? _mm_add_pd(_mm_add_pd(base[k], _mm_mul_pd(price[k], _mm_sub_pd(v, lower[k]))), fee[k])
+                                                : _mm_add_pd(_mm_mul_pd(v, price[k]), fee[k]);
+                    result = _mm_or_pd(result, _mm_and_pd(here, c));
+                    above_previous = above;
+                }
+                _mm_storeu_pd(&out[j], result);
+            }
+        }
+#endif
+        for (; j < n; ++j) {
             const double v = volume[j];
             std::size_t k = 0;
             while (v > upper_[k]) ++k;

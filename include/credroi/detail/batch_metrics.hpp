@@ -22,6 +22,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace credroi::detail {
 
 /// npv, irr, mirr, roi, bcr, payback_months, discounted_payback_months,
@@ -62,6 +66,7 @@ struct BatchMetricsWorkspace {
         bool negative, done;
     };
     std::vector<PaybackState> simple, discounted;
+    std::vector<double> payback_factor;
     IrrColumnsWorkspace irr_workspace;
     MetricsWorkspace scalar;
     std::vector<double> row;
@@ -105,6 +110,86 @@ inline bool payback_step(BatchMetricsWorkspace::PaybackState& s, double f, std::
     s.previous = cumulative;
     return true;
 }
+
+#if defined(__SSE2__)
+// payback_step for every trial of the batch, both paybacks at once, two trials
+// per SSE2 register: each lane does payback_of's operations in its order (the
+// same bits), the branches become masks, and a pair's state stays in registers
+// through the months until both its trials have paid back. False where
+// payback_of would throw (an overflow before the trial paid back).
+inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log_x, Eigen::Index T, Eigen::Index shift,
+                            bool same_rate, Eigen::ArrayXXd& out) {
+    using Eigen::Index;
+    const Index B = ws.net.rows();
+    std::vector<double>& common_factor = ws.payback_factor;  // (1 + rate)^-j when every trial has the same rate
+    if (same_rate) {
+        common_factor.resize(static_cast<std::size_t>(T));
+        for (Index j = 0; j < T; ++j) common_factor[static_cast<std::size_t>(j)] = std::exp(static_cast<double>(j) * log_x(0));
+    }
+    const __m128d zero = _mm_setzero_pd();
+    const __m128d magnitude_mask = _mm_castsi128_pd(_mm_set1_epi64x(std::numeric_limits<std::int64_t>::max()));
+    const __m128d noise_per_gross = _mm_set1_pd(32.0 * std::numeric_limits<double>::epsilon());
+    const __m128d one = _mm_set1_pd(1.0);
+    const __m128d sign_bit = _mm_set1_pd(-0.0);  // x ^ sign_bit is -x, exactly
+    const __m128d all = _mm_castsi128_pd(_mm_set1_epi64x(-1));
+    const __m128d nan = _mm_set1_pd(std::numeric_limits<double>::quiet_NaN());
+    struct State {
+        __m128d sum, compensation, gross, previous, result, negative, done;
+    };
+    __m128d overflow = zero;
+    auto step = [&](State& s, __m128d f, __m128d j_minus_1) {
+        const __m128d next = _mm_add_pd(s.sum, f);
+        const __m128d larger_sum = _mm_cmpge_pd(_mm_and_pd(s.sum, magnitude_mask), _mm_and_pd(f, magnitude_mask));
+        const __m128d if_sum = _mm_add_pd(_mm_sub_pd(s.sum, next), f), if_flow = _mm_add_pd(_mm_sub_pd(f, next), s.sum);
+        s.compensation = _mm_add_pd(s.compensation, _mm_or_pd(_mm_and_pd(larger_sum, if_sum), _mm_andnot_pd(larger_sum, if_flow)));
+        s.sum = next;
+        s.gross = _mm_add_pd(s.gross, _mm_and_pd(f, magnitude_mask));
+        const __m128d cumulative = _mm_add_pd(s.sum, s.compensation);
+        // x - x is 0 exactly when x is finite
+        const __m128d finite =
+            _mm_and_pd(_mm_cmpeq_pd(_mm_sub_pd(cumulative, cumulative), zero), _mm_cmpeq_pd(_mm_sub_pd(s.gross, s.gross), zero));
+        overflow = _mm_or_pd(overflow, _mm_andnot_pd(s.done, _mm_andnot_pd(finite, all)));
+        const __m128d noise = _mm_mul_pd(noise_per_gross, s.gross);
+        const __m128d below = _mm_cmplt_pd(cumulative, _mm_xor_pd(noise, sign_bit));
+        const __m128d crossing = _mm_andnot_pd(s.done, _mm_andnot_pd(below, s.negative));
+        // std::min(1.0, q) is q < 1 ? q : 1, as _mm_min_pd(q, 1) (a NaN q gives 1 in both)
+        const __m128d fraction = _mm_min_pd(_mm_div_pd(_mm_xor_pd(s.previous, sign_bit), _mm_sub_pd(cumulative, s.previous)), one);
+        s.result = _mm_or_pd(_mm_and_pd(crossing, _mm_add_pd(j_minus_1, fraction)), _mm_andnot_pd(crossing, s.result));
+        s.negative = _mm_or_pd(s.negative, _mm_andnot_pd(s.done, below));
+        s.done = _mm_or_pd(s.done, crossing);
+        s.previous = cumulative;
+    };
+    alignas(16) double lane[2];
+    for (Index t = 0; t < B; t += 2) {
+        const bool pair = t + 1 < B;  // an odd batch's last trial: its partner lane computes on zeros
+        State simple{zero, zero, zero, zero, nan, zero, zero}, discounted = simple;
+        for (Index j = 0; j < T; ++j) {
+            __m128d f = zero;
+            if (j >= shift) {
+                const double* month = ws.net.col(j - shift).data() + t;
+                f = pair ? _mm_loadu_pd(month) : _mm_set_pd(0.0, month[0]);
+            }
+            // static_cast<double>(j - 1) of payback_of's size_t j: used only once a
+            // trial has been negative, so from j = 1 on
+            const __m128d j_minus_1 = _mm_set1_pd(j > 0 ? static_cast<double>(j - 1) : 0.0);
+            step(simple, f, j_minus_1);
+            const __m128d factor = same_rate ? _mm_set1_pd(common_factor[static_cast<std::size_t>(j)])
+                                   : _mm_set_pd(pair ? std::exp(static_cast<double>(j) * log_x(t + 1)) : 0.0,
+                                                std::exp(static_cast<double>(j) * log_x(t)));
+            step(discounted, _mm_mul_pd(f, factor), j_minus_1);
+            if (_mm_movemask_pd(_mm_and_pd(simple.done, discounted.done)) == 3) break;
+        }
+        for (int k = 0; k < 2; ++k) {
+            const State& s = k == 0 ? simple : discounted;
+            // done ? result : negative ? NaN : 0
+            _mm_store_pd(lane, _mm_or_pd(_mm_and_pd(s.done, s.result), _mm_andnot_pd(s.done, _mm_and_pd(s.negative, nan))));
+            out(t, 5 + k) = lane[0];
+            if (pair) out(t + 1, 5 + k) = lane[1];
+        }
+    }
+    return !_mm_movemask_pd(overflow);
+}
+#endif
 
 }  // namespace batch_metrics_detail
 
@@ -178,7 +263,6 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
     // flows, month i's flow stands at t = i + 1 and a zero flow at t = 0.
     const Index shift = model.scenario().cash_flows_at_month_start ? 0 : 1;
     const Index T = H + shift;  // periods of the timed series
-    auto timed = [&](Index j, Index t) { return j < shift ? 0.0 : ws.net(t, j - shift); };
     if (with_irr) {
         irr_columns(ws.net, ws.monthly_rate, ws.irr, ws.irr_workspace);
         for (Index t = 0; t < B; ++t) out(t, 1) = std::isnan(ws.irr(t)) ? nan : annual_rate_from_monthly(ws.irr(t));
@@ -221,11 +305,15 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
     }
 
     // ---- payback and discounted payback (payback_of, both at once)
-    ws.simple.assign(static_cast<std::size_t>(B), {0, 0, 0, 0, nan, false, false});
-    ws.discounted.assign(static_cast<std::size_t>(B), {0, 0, 0, 0, nan, false, false});
     Eigen::ArrayXd& log_x = ws.c;
     bm::per_trial(ws.monthly_rate, log_x, [](double r) { return -std::log1p(r); });
     const bool same_rate = (ws.monthly_rate == ws.monthly_rate(0)).all();
+#if defined(__SSE2__)
+    if (!bm::payback_columns(ws, log_x, T, shift, same_rate, out)) return scalar_batch();
+#else
+    auto timed = [&](Index j, Index t) { return j < shift ? 0.0 : ws.net(t, j - shift); };
+    ws.simple.assign(static_cast<std::size_t>(B), {0, 0, 0, 0, nan, false, false});
+    ws.discounted.assign(static_cast<std::size_t>(B), {0, 0, 0, 0, nan, false, false});
     for (Index j = 0; j < T; ++j) {
         const double common_factor = std::exp(static_cast<double>(j) * log_x(0));
         for (Index t = 0; t < B; ++t) {
@@ -244,6 +332,7 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
         out(t, 5) = s.done ? s.result : s.negative ? nan : 0.0;
         out(t, 6) = d.done ? d.result : d.negative ? nan : 0.0;
     }
+#endif
 
     // ---- fiscal years (Eigen sums a strided row segment from its first element on)
     Eigen::ArrayXd& costs = ws.a;

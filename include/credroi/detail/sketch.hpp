@@ -23,6 +23,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace credroi::detail {
 
 template <class Count = std::uint64_t>
@@ -56,13 +60,64 @@ public:
             std::int64_t p_lo = std::numeric_limits<std::int64_t>::max(), p_hi = -1;
             std::int64_t n_lo = std::numeric_limits<std::int64_t>::max(), n_hi = -1;
             std::uint64_t nans = 0, zeros = 0;
-            for (std::size_t j = 0; j < m; ++j) {
-                const double v = x[at + j];
+            std::size_t i = 0;
+#if defined(__SSE2__)
+            // Two values at a time: the key is monotone in the magnitude, so the
+            // range of keys is the keys of the range of (floored) magnitudes, and
+            // max(key(|v|), floor key) is the key of max(|v|, floor).
+            {
+                const __m128d zero = _mm_setzero_pd();
+                const __m128d inf = _mm_set1_pd(std::numeric_limits<double>::infinity());
+                const __m128d magnitude_mask = _mm_castsi128_pd(_mm_set1_epi64x(std::numeric_limits<std::int64_t>::max()));
+                const __m128d floor = _mm_set1_pd(magnitude(floor_key_));
+                const __m128i shift = _mm_cvtsi32_si128(shift_);
+                const __m128i skip_code = _mm_set1_epi64x(skip), ones = _mm_set1_epi64x(-1);
+                __m128d p_min = inf, p_max = zero, n_min = inf, n_max = zero, any_p = zero, any_n = zero;
+                __m128i nan_count = _mm_setzero_si128(), zero_count = _mm_setzero_si128();
+                for (; i + 2 <= m; i += 2) {
+                    const __m128d v = _mm_loadu_pd(x + at + i);
+                    const __m128d a = _mm_max_pd(_mm_and_pd(v, magnitude_mask), floor);
+                    const __m128d positive = _mm_cmpgt_pd(v, zero), negative = _mm_cmplt_pd(v, zero);
+                    nan_count = _mm_sub_epi64(nan_count, _mm_castpd_si128(_mm_cmpunord_pd(v, v)));
+                    zero_count = _mm_sub_epi64(zero_count, _mm_castpd_si128(_mm_cmpeq_pd(v, zero)));
+                    p_min = _mm_min_pd(p_min, _mm_or_pd(_mm_and_pd(positive, a), _mm_andnot_pd(positive, inf)));
+                    p_max = _mm_max_pd(p_max, _mm_and_pd(positive, a));
+                    n_min = _mm_min_pd(n_min, _mm_or_pd(_mm_and_pd(negative, a), _mm_andnot_pd(negative, inf)));
+                    n_max = _mm_max_pd(n_max, _mm_and_pd(negative, a));
+                    any_p = _mm_or_pd(any_p, positive);
+                    any_n = _mm_or_pd(any_n, negative);
+                    const __m128i k = _mm_srl_epi64(_mm_castpd_si128(a), shift);
+                    const __m128i p = _mm_castpd_si128(positive), q = _mm_castpd_si128(negative);
+                    const __m128i c = _mm_or_si128(
+                        _mm_and_si128(p, k),
+                        _mm_andnot_si128(p, _mm_or_si128(_mm_and_si128(q, _mm_xor_si128(k, ones)), _mm_andnot_si128(q, skip_code))));
+                    _mm_storeu_si128(reinterpret_cast<__m128i*>(code + i), c);
+                }
+                alignas(16) double lanes[2];
+                alignas(16) std::uint64_t counts[2];
+                auto lane_min = [&](__m128d r) { _mm_store_pd(lanes, r); return std::min(lanes[0], lanes[1]); };
+                auto lane_max = [&](__m128d r) { _mm_store_pd(lanes, r); return std::max(lanes[0], lanes[1]); };
+                if (_mm_movemask_pd(any_p)) {
+                    p_lo = key(lane_min(p_min));
+                    p_hi = key(lane_max(p_max));
+                }
+                if (_mm_movemask_pd(any_n)) {
+                    n_lo = key(lane_min(n_min));
+                    n_hi = key(lane_max(n_max));
+                }
+                _mm_store_si128(reinterpret_cast<__m128i*>(counts), nan_count);
+                nans += counts[0] + counts[1];
+                _mm_store_si128(reinterpret_cast<__m128i*>(counts), zero_count);
+                zeros += counts[0] + counts[1];
+            }
+#endif
+            for (; i < m; ++i) {
+                const double v = x[at + i];
                 const std::int64_t k = std::max(key(std::fabs(v)), floor_key_);
                 const bool positive = v > 0.0, negative = v < 0.0;
                 nans += !(v == v);
                 zeros += v == 0.0;
-                code[j] = positive ? k : negative ? ~k : skip;
+                code[i] = positive ? k : negative ? ~k : skip;
                 p_lo = positive ? std::min(p_lo, k) : p_lo;
                 p_hi = positive ? std::max(p_hi, k) : p_hi;
                 n_lo = negative ? std::min(n_lo, k) : n_lo;
@@ -169,6 +224,13 @@ private:
         std::uint64_t bits;
         std::memcpy(&bits, &magnitude, sizeof bits);
         return static_cast<std::int64_t>(bits >> shift_);
+    }
+    /// The smallest magnitude with key k.
+    double magnitude(std::int64_t k) const {
+        const std::uint64_t bits = static_cast<std::uint64_t>(k) << shift_;
+        double m;
+        std::memcpy(&m, &bits, sizeof m);
+        return m;
     }
     double centre(std::int64_t k) const {
         const std::uint64_t lo_bits = static_cast<std::uint64_t>(k) << shift_;
