@@ -186,29 +186,22 @@ private:
             const __m128d ulps = _mm_mul_pd(_mm_mul_pd(_mm_set1_pd(4.0), c), eps);
             const __m128d noise = _mm_mul_pd(ulps, g);
             count_change<masked>(s, noise, on, changes1 + l, last1 + l);
-            if (masked) {
-                _mm_store_pd(count + l, select(on, c, _mm_load_pd(count + l)));
-                _mm_store_pd(sum + l, select(on, s, _mm_load_pd(sum + l)));
-                _mm_store_pd(gross + l, select(on, g, _mm_load_pd(gross + l)));
-            } else {
-                _mm_store_pd(count + l, c);
-                _mm_store_pd(sum + l, s);
-                _mm_store_pd(gross + l, g);
-            }
+            update<masked>(count + l, c, on);
+            update<masked>(sum + l, s, on);
+            update<masked>(gross + l, g, on);
             if (!second) return;
             const __m128d s2 = _mm_add_pd(_mm_load_pd(sum2 + l), s);
             const __m128d a2 = _mm_add_pd(_mm_load_pd(abs2 + l), _mm_andnot_pd(sign_bit, s));
             const __m128d n2 = _mm_add_pd(_mm_load_pd(noise2 + l), noise);
             count_change<masked>(s2, _mm_add_pd(n2, _mm_mul_pd(ulps, a2)), on, changes2 + l, last2 + l);
-            if (masked) {
-                _mm_store_pd(sum2 + l, select(on, s2, _mm_load_pd(sum2 + l)));
-                _mm_store_pd(abs2 + l, select(on, a2, _mm_load_pd(abs2 + l)));
-                _mm_store_pd(noise2 + l, select(on, n2, _mm_load_pd(noise2 + l)));
-            } else {
-                _mm_store_pd(sum2 + l, s2);
-                _mm_store_pd(abs2 + l, a2);
-                _mm_store_pd(noise2 + l, n2);
-            }
+            update<masked>(sum2 + l, s2, on);
+            update<masked>(abs2 + l, a2, on);
+            update<masked>(noise2 + l, n2, on);
+        }
+        // *at = value (where `on`, if masked: elsewhere *at keeps its value).
+        template <bool masked>
+        static void update(double* at, __m128d value, __m128d on) {
+            _mm_store_pd(at, masked ? select(on, value, _mm_load_pd(at)) : value);
         }
         // CumulativeRootBound::bound() of trial l.
         std::size_t bound(int l) const {
