@@ -16,6 +16,9 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,41 +26,18 @@ using doctest::Approx;
 
 namespace {
 
-const std::string tiny = R"(
-[scenario]
-name = "tiny"
-currency = "EUR"
-start = "2026-01"
-horizon_months = 12
-discount_rate = 0.0
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
-[fiscal_year]
-start_month = 7
-
-[[segments]]
-name = "staff"
-headcount = 100
-
-[adoption]
-milestones = [ { date = "2026-03", share = 0.1 }, { date = "2026-09", share = 0.5 } ]
-
-[[costs.one_off]]
-name = "set-up"
-amount = 1200
-date = "2026-01"
-
-[[costs.recurring]]
-name = "licence"
-annual = 1200
-
-[[benefits.other]]
-name = "savings"
-annual = 4800
-scales_with_adoption = false
-)";
+const std::string tiny = read_text(CREDROI_SOURCE_DIR "/tests/data/tiny.toml");
 
 /// tiny with the first `old` replaced by `replacement` (checked to be there, so
-/// a change to the text above cannot silently turn a test into a no-op).
+/// a change to tests/data/tiny.toml cannot silently turn a test into a no-op).
 std::string edit(const std::string& old, const std::string& replacement, const std::string& text = tiny) {
     const auto at = text.find(old);
     REQUIRE_MESSAGE(at != std::string::npos, "'" << old << "' is not in the scenario text");
