@@ -8,6 +8,7 @@
 #include <credroi/adoption.hpp>
 #include <credroi/pricing.hpp>
 #include <credroi/scenario.hpp>
+#include <credroi/status_quo.hpp>
 #include <credroi/results.hpp>
 #include <credroi/model.hpp>
 #include <credroi/distributions.hpp>

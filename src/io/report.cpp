@@ -1,10 +1,10 @@
 // The HTML business case and the comparison outputs. Layout only: every
-// number comes from the engine (ReportAnalysis, ComparisonResult); a few
-// status-quo figures in the Need section are products of the scenario's own
-// inputs, labelled as such.
+// number comes from the engine (ReportAnalysis, ComparisonResult, and
+// status_quo() for the Need section's costs today).
 #include <credroi/output.hpp>
 #include <credroi/report.hpp>
 #include <credroi/sensitivity_report.hpp>
+#include <credroi/status_quo.hpp>
 #include <credroi/version.hpp>
 #include <credroi/detail/svg.hpp>
 
@@ -670,35 +670,29 @@ std::string need_section(const Model& model, const Evaluation& e) {
     os << "<section id=\"need\"><h2>Need: the problems the programme addresses and what they cost today</h2>\n"
        << "<p>The status quo as entered in the scenario, per year, before the programme. These figures multiply the "
           "scenario's own inputs (base values); the benefits below are what the model credits to the programme.</p>\n";
+    const StatusQuo today = status_quo(s);
     if (!s.segments.empty()) {
         os << "<h3>Attrition</h3><div class=\"scroll\"><table><thead><tr><th>segment</th><th class=\"n\">headcount</th>"
               "<th class=\"n\">attrition a year</th><th class=\"n\">leavers a year</th><th class=\"n\">replacement cost per leaver</th>"
               "<th class=\"n\">cost of attrition a year</th></tr></thead><tbody>\n";
-        double total = 0;
-        for (const Segment& g : s.segments) {
-            const double leavers = g.headcount.value * g.annual_attrition.value;
-            const double per = g.replacement_cost_share.value * g.annual_salary.value;
-            total += leavers * per;
-            os << table_row({escape(g.name), escape(grouped(g.headcount.value)), escape(percent(g.annual_attrition.value)),
-                             escape(grouped(leavers)), escape(money(per, cur)), escape(money(leavers * per, cur))});
-        }
-        os << table_row({"all segments", "", "", "", "", escape(money(total, cur))}, "total") << "</tbody></table></div>\n";
+        for (const SegmentAttrition& g : today.attrition)
+            os << table_row({escape(g.name), escape(grouped(g.headcount)), escape(percent(g.annual_attrition)),
+                             escape(grouped(g.leavers_per_year)), escape(money(g.replacement_cost_per_leaver, cur)),
+                             escape(money(g.cost_per_year, cur))});
+        os << table_row({"all segments", "", "", "", "", escape(money(today.attrition_cost_per_year, cur))}, "total")
+           << "</tbody></table></div>\n";
     }
     const Benefits& b = s.benefits;
     std::vector<std::vector<std::string>> rows;
-    if (b.paper) {
-        const PaperBenefit& p = *b.paper;
-        const double unit = p.print_cost.value + p.postage_cost.value + p.handling_minutes.value / 60 * p.hourly_cost.value +
-                            p.reissue_share.value * (p.print_cost.value + p.postage_cost.value);
-        rows.push_back({"paper certificates", grouped(p.certificates_per_year.value) + " a year at " + money(unit, cur, 2) +
-                                                  " each (print, postage, handling, reissues)",
-                        money(p.certificates_per_year.value * unit, cur)});
-    }
+    if (b.paper)
+        rows.push_back({"paper certificates", grouped(b.paper->certificates_per_year.value) + " a year at " +
+                                                  money(*today.paper_unit_cost, cur, 2) + " each (print, postage, handling, reissues)",
+                        money(*today.paper_cost_per_year, cur)});
     if (b.verification) {
         const VerificationBenefit& v = *b.verification;
         rows.push_back({"manual verification", grouped(v.requests_per_year.value) + " requests a year, " + plain(v.minutes_per_request.value) +
                                                    " minutes each at " + money(v.hourly_cost.value, cur, 2) + " an hour",
-                        money(v.requests_per_year.value * v.minutes_per_request.value / 60 * v.hourly_cost.value, cur)});
+                        money(*today.verification_cost_per_year, cur)});
     }
     if (b.productivity)
         rows.push_back({"engagement and productivity", "uplift of " + percent(b.productivity->uplift_share_of_salary.value) +

@@ -4,6 +4,7 @@
 // trials of the batch at once, so the compiler can vectorise it.
 #include <credroi/detail/model_compile.hpp>
 #include <credroi/results.hpp>
+#include <credroi/status_quo.hpp>
 
 #include <Eigen/Core>
 
@@ -130,7 +131,7 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
         switch (r.kind) {
             case BenefitKind::paper:
                 per_year[k] = in(r.a) / 12.0;
-                paper_unit[k] = in(r.b) + in(r.c) + in(r.d) / 60.0 * in(r.e) + in(r.f) * (in(r.b) + in(r.c));
+                paper_unit[k] = paper_unit_cost(in(r.b), in(r.c), in(r.d), in(r.e), in(r.f));
                 break;
             case BenefitKind::verification:
             case BenefitKind::other:
