@@ -329,6 +329,27 @@ TEST_CASE("simulation: a sketch fed a column at a time holds the counts of one v
     }
 }
 
+namespace {
+
+/// B trials of a model's inputs: each fixed input at its base value, uncertain
+/// input j at the midpoints of B equal strata, in the order t (7 + 4 j) mod B
+/// (a different permutation per input while 7 + 4 j and B have no common factor).
+Eigen::ArrayXXd inputs_at_strata(const credroi::Model& model, Eigen::Index B) {
+    Eigen::ArrayXXd x(B, static_cast<Eigen::Index>(model.inputs().size()));
+    for (std::size_t k = 0; k < model.inputs().size(); ++k) x.col(static_cast<Eigen::Index>(k)).setConstant(model.inputs()[k].base);
+    std::vector<double> u(static_cast<std::size_t>(B));
+    for (std::size_t j = 0; j < model.uncertain_inputs().size(); ++j) {
+        for (Eigen::Index t = 0; t < B; ++t)
+            u[static_cast<std::size_t>(t)] = (static_cast<double>((t * static_cast<Eigen::Index>(7 + 4 * j)) % B) + 0.5) / static_cast<double>(B);
+        const int k = model.uncertain_inputs()[j];
+        credroi::quantiles(*model.inputs()[static_cast<std::size_t>(k)].distribution, u.data(), x.col(k).data(),
+                           static_cast<std::size_t>(B));
+    }
+    return x;
+}
+
+}  // namespace
+
 TEST_CASE("simulation: batch metrics are the per-trial metrics") {
     // Column-wise over a batch (detail::batch_metric_rows) against one trial at a
     // time (detail::trial_metric_row, i.e. Model::metrics): the same bits for
@@ -339,16 +360,7 @@ TEST_CASE("simulation: batch metrics are the per-trial metrics") {
         if (variant == 2) s.cash_flows_at_month_start = true;
         const credroi::Model model(s);
         const Eigen::Index B = 300;
-        Eigen::ArrayXXd x(B, static_cast<Eigen::Index>(model.inputs().size()));
-        for (std::size_t k = 0; k < model.inputs().size(); ++k) x.col(static_cast<Eigen::Index>(k)).setConstant(model.inputs()[k].base);
-        std::vector<double> u(static_cast<std::size_t>(B));
-        for (std::size_t j = 0; j < model.uncertain_inputs().size(); ++j) {
-            for (Eigen::Index t = 0; t < B; ++t)  // a different permutation of the strata per input
-                u[static_cast<std::size_t>(t)] = (static_cast<double>((t * static_cast<Eigen::Index>(7 + 4 * j)) % B) + 0.5) / static_cast<double>(B);
-            const int k = model.uncertain_inputs()[j];
-            credroi::quantiles(*model.inputs()[static_cast<std::size_t>(k)].distribution, u.data(), x.col(k).data(),
-                               static_cast<std::size_t>(B));
-        }
+        const Eigen::ArrayXXd x = inputs_at_strata(model, B);
         credroi::BatchResult br;
         model.evaluate_batch(x, br, false);
         Eigen::ArrayXXd rows;
@@ -411,14 +423,8 @@ TEST_CASE("simulation: batch paybacks are payback_of's on hand-made cash flows")
         if (variant == 1) s.discount_rate = 0.08;  // one rate for every trial
         if (variant == 2) s.cash_flows_at_month_start = true;
         const credroi::Model model(s);
-        const Eigen::Index B = 7;
-        Eigen::ArrayXXd x(B, static_cast<Eigen::Index>(model.inputs().size()));
-        for (std::size_t k = 0; k < model.inputs().size(); ++k) x.col(static_cast<Eigen::Index>(k)).setConstant(model.inputs()[k].base);
-        std::vector<double> u(static_cast<std::size_t>(B));
-        for (Eigen::Index t = 0; t < B; ++t) u[static_cast<std::size_t>(t)] = (static_cast<double>(t) + 0.5) / static_cast<double>(B);
-        for (const int k : model.uncertain_inputs())
-            credroi::quantiles(*model.inputs()[static_cast<std::size_t>(k)].distribution, u.data(), x.col(k).data(),
-                               static_cast<std::size_t>(B));
+        const Eigen::Index B = 13;
+        const Eigen::ArrayXXd x = inputs_at_strata(model, B);
         credroi::BatchResult br;
         model.evaluate_batch(x, br, false);
         const Eigen::Index H = br.costs.cols();
@@ -430,7 +436,7 @@ TEST_CASE("simulation: batch paybacks are payback_of's on hand-made cash flows")
         net.row(3).head(3) << -100.0, 50.0, 50.0;          // cumulative exactly 0 at month 2
         net.row(4).head(6) << -100.0, 30.0, 90.0, -500.0, 10.0, 10.0;  // the first recovery counts
         net(5, H - 1) = -1.0;                              // negative only at the very end
-        // row 6: all zero
+        // rows 6 to 12: all zero
         br.benefits = net.max(0.0);
         br.costs = (-net).max(0.0);
         Eigen::ArrayXXd rows;

@@ -3,25 +3,27 @@
 #include <Eigen/Core>
 #include <doctest/doctest.h>
 
+#include <string>
+#include <utility>
+
 using doctest::Approx;
 
 namespace {
 
+credroi::Segment segment(std::string name, double headcount, double annual_attrition, double annual_salary,
+                         double replacement_cost_share) {
+    credroi::Segment g;
+    g.name = std::move(name);
+    g.headcount = headcount;
+    g.annual_attrition = annual_attrition;
+    g.annual_salary = annual_salary;
+    g.replacement_cost_share = replacement_cost_share;
+    return g;
+}
+
 credroi::Scenario two_segments_with_paper_and_verification() {
     credroi::Scenario s;
-    credroi::Segment staff;
-    staff.name = "staff";
-    staff.headcount = 1000;
-    staff.annual_attrition = 0.12;
-    staff.annual_salary = 50000;
-    staff.replacement_cost_share = 0.3;
-    credroi::Segment managers;
-    managers.name = "managers";
-    managers.headcount = 200;
-    managers.annual_attrition = 0.05;
-    managers.annual_salary = 80000;
-    managers.replacement_cost_share = 0.5;
-    s.segments = {staff, managers};
+    s.segments = {segment("staff", 1000, 0.12, 50000, 0.3), segment("managers", 200, 0.05, 80000, 0.5)};
     credroi::PaperBenefit paper;
     paper.certificates_per_year = 5000;
     paper.print_cost = 2.5;
