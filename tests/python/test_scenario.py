@@ -106,6 +106,27 @@ def test_scenario_properties(corporate):
     assert "corporate" in repr(corporate).lower() or "Corporate" in repr(corporate)
 
 
+def test_status_quo_by_hand(corporate, tiny):
+    q = corporate.status_quo
+    # examples/corporate-ld.toml: 9,000 staff x 19 % = 1,710 leavers at 40 % of 45,000 = 18,000 each;
+    # 3,000 technical x 19 % = 570 at 80 % of 70,000 = 56,000 each
+    staff, technical = q["attrition"]
+    assert staff["name"] == "frontline and office staff"
+    assert staff["leavers_per_year"] == pytest.approx(1710)
+    assert staff["replacement_cost_per_leaver"] == pytest.approx(18000)
+    assert staff["cost_per_year"] == pytest.approx(1710 * 18000)
+    assert technical["cost_per_year"] == pytest.approx(570 * 56000)
+    assert q["attrition_cost_per_year"] == pytest.approx(1710 * 18000 + 570 * 56000)
+    # a certificate: print 3 (the mean of uniform 2-4) + postage 3 + 20/60 h x 30 + 3 % x (3 + 3) = 16.18
+    assert q["paper_unit_cost"] == pytest.approx(16.18)
+    assert q["paper_cost_per_year"] == pytest.approx(6000 * 16.18)
+    # 600 requests x 20/60 h x 30 an hour
+    assert q["verification_cost_per_year"] == pytest.approx(6000)
+    # tiny has neither benefit: None, not 0
+    assert tiny.status_quo["paper_unit_cost"] is None
+    assert tiny.status_quo["verification_cost_per_year"] is None
+
+
 def test_inputs_table(corporate):
     inputs = corporate.inputs
     assert inputs.index.name == "path"

@@ -8,6 +8,7 @@
 #include <credroi/output.hpp>
 #include <credroi/scenario_file.hpp>
 #include <credroi/simulation.hpp>
+#include <credroi/status_quo.hpp>
 
 #include <nlohmann/json.hpp>
 #include <pybind11/stl.h>
@@ -420,6 +421,35 @@ Examples
             },
             R"pbdoc(The adoption milestones as ``(month, share)`` tuples: ``share`` of the
 eligible population actively earning by the end of ``month``.)pbdoc")
+        .def_property_readonly(
+            "status_quo",
+            [](const Model& s) {
+                const StatusQuo q = status_quo(s.scenario());
+                py::list attrition;
+                for (const SegmentAttrition& a : q.attrition) {
+                    py::dict d;
+                    d["name"] = a.name;
+                    d["headcount"] = a.headcount;
+                    d["annual_attrition"] = a.annual_attrition;
+                    d["leavers_per_year"] = a.leavers_per_year;
+                    d["replacement_cost_per_leaver"] = a.replacement_cost_per_leaver;
+                    d["cost_per_year"] = a.cost_per_year;
+                    attrition.append(d);
+                }
+                py::dict d;
+                d["attrition"] = attrition;
+                d["attrition_cost_per_year"] = q.attrition_cost_per_year;
+                d["paper_unit_cost"] = optional_number(q.paper_unit_cost);
+                d["paper_cost_per_year"] = optional_number(q.paper_cost_per_year);
+                d["verification_cost_per_year"] = optional_number(q.verification_cost_per_year);
+                return d;
+            },
+            R"pbdoc(What the problems the programme addresses cost a year today, before it, at
+the base values (``credroi::status_quo``, the report's Need section):
+``attrition`` (per segment: ``name``, ``headcount``, ``annual_attrition``,
+``leavers_per_year``, ``replacement_cost_per_leaver``, ``cost_per_year``),
+``attrition_cost_per_year``, ``paper_unit_cost``, ``paper_cost_per_year`` and
+``verification_cost_per_year`` (None without that benefit).)pbdoc")
         .def_property_readonly(
             "launch",
             [](const Model& s) {
