@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <vector>
 
@@ -429,16 +430,21 @@ TEST_CASE("simulation: batch paybacks are payback_of's on hand-made cash flows")
         model.evaluate_batch(x, br, false);
         const Eigen::Index H = br.costs.cols();
         REQUIRE(H >= 8);
-        Eigen::ArrayXXd net = Eigen::ArrayXXd::Zero(B, H);
-        net.row(0).head(3) << -0.1, -0.2, 0.3;            // cancels in decimal, not in binary
-        net.row(1).setConstant(10.0);                      // never negative: payback 0
-        net.row(2).setConstant(-10.0);                     // never recovers: none
-        net.row(3).head(3) << -100.0, 50.0, 50.0;          // cumulative exactly 0 at month 2
-        net.row(4).head(6) << -100.0, 30.0, 90.0, -500.0, 10.0, 10.0;  // the first recovery counts
-        net(5, H - 1) = -1.0;                              // negative only at the very end
+        // Each trial's net flows, written straight into the batch's arrays (a
+        // positive flow as a benefit, a negative one as a cost).
+        br.benefits.setZero();
+        br.costs.setZero();
+        auto starts_with = [&](Eigen::Index t, std::initializer_list<double> flows) {
+            Eigen::Index i = 0;
+            for (const double f : flows) (f > 0 ? br.benefits : br.costs)(t, i++) = std::abs(f);
+        };
+        starts_with(0, {-0.1, -0.2, 0.3});                          // cancels in decimal, not in binary
+        br.benefits.row(1).setConstant(10.0);                        // never negative: payback 0
+        br.costs.row(2).setConstant(10.0);                           // never recovers: none
+        starts_with(3, {-100.0, 50.0, 50.0});                        // cumulative exactly 0 at month 2
+        starts_with(4, {-100.0, 30.0, 90.0, -500.0, 10.0, 10.0});    // the first recovery counts
+        br.costs(5, H - 1) = 1.0;                                    // negative only at the very end
         // rows 6 to 12: all zero
-        br.benefits = net.max(0.0);
-        br.costs = (-net).max(0.0);
         Eigen::ArrayXXd rows;
         credroi::detail::BatchMetricsWorkspace ws;
         credroi::detail::batch_metric_rows(model, br, rows, ws, true);
