@@ -16,7 +16,11 @@ Contents
 --------
 Scenario
     ``from_file``, ``from_dict``, ``from_toml``; ``evaluate()`` and
-    ``simulate()``; ``milestones``, ``inputs``, ``report()``.
+    ``simulate()``; ``milestones``, ``inputs``, ``report()`` (the CLI's text)
+    and ``report_html()`` (the business case ``credroi report`` writes).
+compare, ComparisonResult
+    Scenarios side by side with common random numbers, as ``credroi compare``:
+    paired differences, ``to_frame()``, ``report()`` and ``report_html()``.
 Evaluation, SimulationResult
     Results: ``metrics`` (dict), ``monthly`` / ``fiscal_years`` / ``summary()``
     / ``bands`` (pandas), per-trial arrays handed to NumPy without a copy.
@@ -40,6 +44,7 @@ import abc as _abc
 from ._core import (
     Beta,
     Cancelled,
+    ComparisonResult,
     Discrete,
     Error,
     Evaluation,
@@ -59,6 +64,7 @@ from ._core import (
     Uniform,
     __version__,
     annual_rate_from_monthly,
+    compare,
     discounted_payback_period,
     irr,
     irr_result,
@@ -101,6 +107,7 @@ Scenario.metric_names = property(
 __all__ = [
     "Beta",
     "Cancelled",
+    "ComparisonResult",
     "Discrete",
     "Distribution",
     "Error",
@@ -121,6 +128,7 @@ __all__ = [
     "Uniform",
     "__version__",
     "annual_rate_from_monthly",
+    "compare",
     "discounted_payback_period",
     "irr",
     "irr_result",

@@ -320,12 +320,53 @@ class Scenario:
         progress: Optional[Callable[[int, int], None]] = None,
     ) -> SimulationResult: ...
     def report(self, simulation: Optional[SimulationResult] = None, format: str = "table") -> str: ...
+    def report_html(
+        self,
+        trials: int = 10000,
+        seed: int = 1,
+        sampler: str = "lhs",
+        threads: int = 0,
+        source: Optional[str] = None,
+        run_date: Optional[str] = None,
+        progress: Optional[Callable[[int, int], None]] = None,
+    ) -> str: ...
     # added by credroi/__init__.py
     @property
     def metric_names(self) -> List[str]: ...
     # added by credroi._results
     @property
     def inputs(self) -> pd.DataFrame: ...
+
+# ---- comparison ----------------------------------------------------------------
+
+class ComparisonResult:
+    @property
+    def names(self) -> List[str]: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def common_random_numbers(self) -> bool: ...
+    @property
+    def base(self) -> List[Dict[str, Any]]: ...
+    @property
+    def simulations(self) -> List[SimulationResult]: ...
+    @property
+    def differences(self) -> List[Dict[str, Any]]: ...
+    def report(self, format: str = "table") -> str: ...
+    def report_html(self, source: Optional[str] = None, run_date: Optional[str] = None) -> str: ...
+    # added by credroi._results
+    def to_frame(self) -> pd.DataFrame: ...
+
+def compare(
+    scenarios: Sequence[Scenario],
+    trials: int = 10000,
+    seed: int = 1,
+    sampler: str = "lhs",
+    threads: int = 0,
+    metric: str = "npv",
+    names: Optional[Sequence[str]] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> ComparisonResult: ...
 
 # ---- sensitivity (functions in credroi.sensitivity) ---------------------------
 

@@ -191,6 +191,23 @@ def scenario_inputs(self: _core.Scenario) -> "pd.DataFrame":
     )
 
 
+def comparison_to_frame(self: _core.ComparisonResult) -> "pd.DataFrame":
+    """The paired differences as a DataFrame.
+
+    One row per scenario after the first (index: its name, as in ``names``),
+    the columns of ``differences`` (against, metric, trials, mean_difference,
+    standard_error, ...); None becomes NaN.
+    """
+    pd = _pd()
+    records = self.differences
+    columns = [k for k in (records[0] if records else {}) if k != "scenario"]
+    return pd.DataFrame(
+        [[r[k] for k in columns] for r in records],
+        columns=columns,
+        index=pd.Index([r["scenario"] for r in records], name="scenario"),
+    )
+
+
 def install() -> None:
     """Attaches the pandas views to the compiled classes (called by ``import credroi``)."""
     ev = _core.Evaluation
@@ -211,6 +228,8 @@ def install() -> None:
         "p50, p75, p90, p95."))
     sim.trial_metric = simulation_trial_metric
     sim.samples = simulation_samples
+
+    _core.ComparisonResult.to_frame = comparison_to_frame
 
     _core.Scenario.inputs = property(scenario_inputs, doc=(
         "Every number of the scenario (index: key path): base value, uncertain, kind and distribution object."))

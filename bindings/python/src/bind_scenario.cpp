@@ -103,32 +103,6 @@ std::string fspath(const py::object& path) { return py::module_::import("os").at
 
 py::object optional_number(const std::optional<double>& v) { return v ? py::object(py::float_(*v)) : py::object(py::none()); }
 
-/// Metrics under the names and with the None conventions of the JSON output (docs/output-format.md).
-py::dict metrics_dict(const Metrics& m) {
-    py::dict d;
-    d["npv"] = m.npv;
-    d["pv_costs"] = m.pv_costs;
-    d["pv_benefits"] = m.pv_benefits;
-    d["roi"] = optional_number(m.roi);
-    d["bcr"] = optional_number(m.bcr);
-    d["irr"] = optional_number(m.irr);
-    d["irr_status"] = std::string(to_string(m.irr_status));
-    d["irr_all"] = m.irr_all;
-    d["mirr"] = optional_number(m.mirr);
-    d["payback_months"] = optional_number(m.payback_months);
-    d["discounted_payback_months"] = optional_number(m.discounted_payback_months);
-    d["break_even_month"] = m.break_even_month ? py::object(py::str(m.break_even_month->to_string())) : py::object(py::none());
-    d["total_costs"] = m.total_costs;
-    d["total_benefits"] = m.total_benefits;
-    d["total_net"] = m.total_net;
-    d["total_credentials"] = m.total_credentials;
-    d["peak_earners"] = m.peak_earners;
-    d["cost_per_credential"] = optional_number(m.cost_per_credential);
-    d["cost_per_earner"] = optional_number(m.cost_per_earner);
-    d["total_shortfall"] = m.total_shortfall;
-    return d;
-}
-
 std::vector<std::string> month_labels(const std::vector<YearMonth>& months) {
     std::vector<std::string> out;
     out.reserve(months.size());
@@ -169,6 +143,33 @@ std::string describe_evaluation(const Evaluation& e) {
 }
 
 }  // namespace
+
+/// Metrics under the names and with the None conventions of the JSON output (docs/output-format.md).
+py::dict metrics_dict(const Metrics& m) {
+    py::dict d;
+    d["npv"] = m.npv;
+    d["pv_costs"] = m.pv_costs;
+    d["pv_benefits"] = m.pv_benefits;
+    d["roi"] = optional_number(m.roi);
+    d["bcr"] = optional_number(m.bcr);
+    d["irr"] = optional_number(m.irr);
+    d["irr_status"] = std::string(to_string(m.irr_status));
+    d["irr_all"] = m.irr_all;
+    d["mirr"] = optional_number(m.mirr);
+    d["payback_months"] = optional_number(m.payback_months);
+    d["discounted_payback_months"] = optional_number(m.discounted_payback_months);
+    d["break_even_month"] = m.break_even_month ? py::object(py::str(m.break_even_month->to_string())) : py::object(py::none());
+    d["total_costs"] = m.total_costs;
+    d["total_benefits"] = m.total_benefits;
+    d["total_net"] = m.total_net;
+    d["total_credentials"] = m.total_credentials;
+    d["peak_earners"] = m.peak_earners;
+    d["cost_per_credential"] = optional_number(m.cost_per_credential);
+    d["cost_per_earner"] = optional_number(m.cost_per_earner);
+    d["total_shortfall"] = m.total_shortfall;
+    return d;
+}
+
 
 void bind_scenario(py::module_& m) {
     py::class_<Evaluation> evaluation(m, "Evaluation", R"pbdoc(The deterministic result of one set of input values (the base case by default).
@@ -581,6 +582,7 @@ ParameterError
         .def("__repr__", &describe_model);
 
     def_simulate(scenario);
+    def_report_html(scenario);
 }
 
 }  // namespace credroi::python

@@ -2,13 +2,13 @@
 // simulation.hpp with the GIL released while it runs, and its per-trial
 // arrays handed to NumPy without a copy.
 #include "bindings.hpp"
+#include "interruptible.hpp"
 
 #include <credroi/model.hpp>
 #include <credroi/simulation.hpp>
 
 #include <pybind11/stl.h>
 
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -20,8 +20,6 @@
 namespace credroi::python {
 
 namespace {
-
-py::object value_or_none(double v) { return std::isnan(v) ? py::object(py::none()) : py::object(py::float_(v)); }
 
 /// One metric's distribution under the names of the JSON output's
 /// simulation.metrics (None where it has null).
@@ -75,6 +73,17 @@ std::uint64_t whole_number(const py::object& v, const char* name, std::uint64_t 
     CREDROI_REQUIRE(n && *n >= min && *n <= max, name,
                     "expected a whole number from " << min << " to " << max << ", found " << std::string(py::repr(v)));
     return *n;
+}
+
+SimulationOptions simulation_options(const py::object& trials, const py::object& seed, const std::string& sampler,
+                                     const py::object& threads) {
+    constexpr auto most = std::numeric_limits<std::uint64_t>::max();
+    SimulationOptions o;
+    o.trials = whole_number(trials, "trials", 1, most);
+    o.seed = whole_number(seed, "seed", 0, most);
+    o.sampler = parse_sampler(sampler);
+    o.threads = static_cast<unsigned>(whole_number(threads, "threads", 0, std::numeric_limits<unsigned>::max()));
+    return o;
 }
 
 void bind_simulation(py::module_& m) {
@@ -217,41 +226,12 @@ void def_simulate(ScenarioClass& cls) {
            const py::object& threads, bool keep_trials, const py::object& batch_size,
            const py::object& exact_percentile_limit, const py::object& progress) {
             constexpr auto most = std::numeric_limits<std::uint64_t>::max();
-            SimulationOptions o;
-            o.trials = whole_number(trials, "trials", 1, most);
-            o.seed = whole_number(seed, "seed", 0, most);
-            o.sampler = parse_sampler(sampler);
-            o.threads = static_cast<unsigned>(whole_number(threads, "threads", 0, std::numeric_limits<unsigned>::max()));
+            SimulationOptions o = simulation_options(trials, seed, sampler, threads);
             o.keep_trials = keep_trials;
             o.batch_size = static_cast<Eigen::Index>(
                 whole_number(batch_size, "batch_size", 1, static_cast<std::uint64_t>(std::numeric_limits<Eigen::Index>::max())));
             o.exact_percentile_limit = whole_number(exact_percentile_limit, "exact_percentile_limit", 0, most);
-
-            // The engine calls `progress` from this thread every 100 ms while
-            // its workers run: the moment to take the GIL, let Python handle
-            // Ctrl-C and call the caller's callback. A Python error stops the
-            // run (through `cancel`) and is raised once the workers are done.
-            std::atomic<bool> cancel{false};
-            std::optional<py::error_already_set> python_error;
-            o.cancel = &cancel;
-            o.progress = [&](std::uint64_t done, std::uint64_t total) {
-                py::gil_scoped_acquire gil;
-                if (python_error) return;
-                try {
-                    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
-                    if (!progress.is_none()) progress(done, total);
-                } catch (py::error_already_set& e) {
-                    python_error.emplace(std::move(e));
-                    cancel = true;
-                }
-            };
-            try {
-                py::gil_scoped_release release;
-                return simulate(model, o);
-            } catch (const Cancelled&) {
-                if (python_error) throw std::move(*python_error);  // KeyboardInterrupt, or the callback's own error
-                throw;
-            }
+            return run_interruptible(o, progress, [&] { return simulate(model, o); });
         },
         py::arg("trials") = py::int_(defaults.trials), py::arg("seed") = py::int_(defaults.seed), py::arg("sampler") = "lhs",
         py::arg("threads") = py::int_(defaults.threads), py::arg("keep_trials") = defaults.keep_trials,

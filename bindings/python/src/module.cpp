@@ -145,4 +145,5 @@ Error, ParameterError, ScenarioError, NumericError, IoError, Cancelled
     cp::bind_simulation(m);  // SimulationResult first: Scenario.simulate returns it
     cp::bind_scenario(m);
     cp::bind_sensitivity(m);
+    cp::bind_comparison(m);
 }
