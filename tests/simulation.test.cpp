@@ -322,12 +322,33 @@ TEST_CASE("simulation: a sketch fed a column at a time holds the counts of one v
         CHECK(many.buckets() == one.buckets());
         CHECK(pieces.count() == one.count());
         for (const double p : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1.0}) {
-            // (with an infinite value at a rank, interpolating may give NaN: then both do)
-            auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
-            CHECK(same(many.quantile(p), one.quantile(p)));
-            CHECK(same(pieces.quantile(p), one.quantile(p)));
+            CHECK(many.quantile(p) == one.quantile(p));  // -inf at p = 0 and +inf at p = 1 compare equal
+            CHECK(pieces.quantile(p) == one.quantile(p));
         }
     }
+}
+
+TEST_CASE("simulation: percentiles next to an infinite value are that infinity, never NaN") {
+    using credroi::detail::interpolate_rank;
+    // Finite neighbours: exactly numpy.percentile's a + (b - a) * f.
+    CHECK(interpolate_rank(1.0, 3.0, 0.25) == 1.5);      // 1 + 2 * 0.25
+    CHECK(interpolate_rank(-3.0, 5.0, 0.5) == 1.0);      // -3 + 8 * 0.5
+    const double inf = HUGE_VAL;
+    CHECK(interpolate_rank(5.0, inf, 0.0) == 5.0);       // at the finite rank (inf * 0 would be NaN)
+    CHECK(interpolate_rank(5.0, inf, 0.3) == inf);
+    CHECK(interpolate_rank(-inf, 5.0, 0.3) == -inf);     // -inf + inf would be NaN
+    CHECK(interpolate_rank(inf, inf, 0.5) == inf);       // inf - inf would be NaN
+    CHECK(interpolate_rank(-inf, -inf, 0.5) == -inf);
+    CHECK(std::isnan(interpolate_rank(-inf, inf, 0.5)));  // no value between the two
+    // The sketch and the exact order statistics both use it: 4 values, ranks 0..3.
+    credroi::detail::QuantileSketch<std::uint64_t> s(12, 0.0);
+    for (double x : {-inf, 1.0, 2.0, inf}) s.add(x);
+    CHECK(s.quantile(0.1) == -inf);  // rank 0.3: between -inf and 1
+    CHECK(s.quantile(0.9) == inf);   // rank 2.7: between 2 and inf
+    const std::vector<double> sorted{-inf, 1.0, 2.0, inf};
+    CHECK(credroi::detail::percentile_sorted(sorted, 0.1) == -inf);
+    CHECK(credroi::detail::percentile_sorted(sorted, 0.5) == 1.5);  // rank 1.5: 1 + (2 - 1) * 0.5
+    CHECK(credroi::detail::percentile_sorted(sorted, 0.9) == inf);
 }
 
 namespace {

@@ -145,7 +145,7 @@ inline double percentile_sorted(const std::vector<double>& v, double p) {
     const double rank = p * static_cast<double>(v.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(rank));
     const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (v[hi] - v[lo]) * (rank - static_cast<double>(lo));
+    return interpolate_rank(v[lo], v[hi], rank - static_cast<double>(lo));
 }
 
 /// The machine's physical memory in bytes; 0 where it cannot be told.

@@ -29,6 +29,21 @@
 
 namespace credroi::detail {
 
+/// The value a fraction of the way from the order statistic `a` to the next
+/// one, `b` (numpy.percentile's linear rule). a + (b - a) * fraction, except
+/// that an infinite order statistic stays infinite instead of turning into
+/// NaN (inf - inf, inf * 0): at its own rank, and between it and a finite
+/// neighbour, the interpolation is that infinity; only between -inf and +inf
+/// is there no value (NaN). For finite a and b the bits are those of the formula.
+inline double interpolate_rank(double a, double b, double fraction) {
+    if (a == b || fraction == 0.0) return a;
+    if (std::isinf(a) || std::isinf(b)) {
+        if (std::isinf(a) && std::isinf(b)) return std::numeric_limits<double>::quiet_NaN();
+        return std::isinf(a) ? a : b;
+    }
+    return a + (b - a) * fraction;
+}
+
 template <class Count = std::uint64_t>
 class QuantileSketch {
 public:
@@ -170,8 +185,7 @@ public:
         const double rank = std::clamp(p, 0.0, 1.0) * static_cast<double>(total_ - 1);
         const auto lo = static_cast<std::uint64_t>(std::floor(rank));
         const auto hi = std::min<std::uint64_t>(lo + 1, total_ - 1);
-        const double a = at_rank(lo), b = at_rank(hi);
-        return a + (b - a) * (rank - static_cast<double>(lo));
+        return interpolate_rank(at_rank(lo), at_rank(hi), rank - static_cast<double>(lo));
     }
 
 private:
