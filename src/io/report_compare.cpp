@@ -290,22 +290,33 @@ std::string difference_histogram(const ComparisonResult& r, const PairedDifferen
 }
 
 std::string cumulative_chart(const ComparisonResult& r) {
+    // Each scenario's median line over its P10-P90 band: whether one plan is
+    // ahead in most trials or only in the middle of a wide spread shows at a glance.
+    const SimulationResult& s0 = r.simulations.front();
+    auto row_of = [&](double p) {
+        for (std::size_t k = 0; k < s0.band_probabilities.size(); ++k)
+            if (std::fabs(s0.band_probabilities[k] - p) < 1e-9) return static_cast<Eigen::Index>(k);
+        return Eigen::Index{-1};
+    };
+    const Eigen::Index p10_row = row_of(0.10), median_row = row_of(0.50), p90_row = row_of(0.90);
+    auto band = [](const SimulationResult& s, Eigen::Index row) {
+        std::vector<double> v;
+        if (row >= 0)
+            for (Eigen::Index i = 0; i < s.cumulative_net_bands.cols(); ++i) v.push_back(s.cumulative_net_bands(row, i));
+        return v;
+    };
     double lo = 0, hi = 0;
     Eigen::Index H = 0;
-    std::size_t median_row = 0;
-    const SimulationResult& s0 = r.simulations.front();
-    for (std::size_t k = 0; k < s0.band_probabilities.size(); ++k)
-        if (std::fabs(s0.band_probabilities[k] - 0.5) < 1e-9) median_row = k;
     for (const SimulationResult& s : r.simulations) {
         H = std::max(H, s.cumulative_net_bands.cols());
-        for (Eigen::Index i = 0; i < s.cumulative_net_bands.cols(); ++i) {
-            const double v = s.cumulative_net_bands(static_cast<Eigen::Index>(median_row), i);
-            lo = std::min(lo, v), hi = std::max(hi, v);
-        }
+        for (const Eigen::Index row : {p10_row, median_row, p90_row})
+            for (double v : band(s, row))
+                if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     }
     const svg::Ticks yt = svg::nice_ticks(lo, hi, 7);
-    svg::Plot plot("chart-compare-cumulative", "Median cumulative net cash flow of each scenario", "Months from each scenario's start",
-                   "Cumulative net cash flow (" + r.currency + ")", 0, static_cast<double>(std::max<Eigen::Index>(H - 1, 1)), yt.lo, yt.hi, {});
+    svg::Plot plot("chart-compare-cumulative", "Cumulative net cash flow of each scenario: median and P10\xE2\x80\x93P90",
+                   "Months from each scenario's start", "Cumulative net cash flow (" + r.currency + ")", 0,
+                   static_cast<double>(std::max<Eigen::Index>(H - 1, 1)), yt.lo, yt.hi, {});
     plot.y_ticks(yt.values, svg::tick_labels(yt));
     const svg::Ticks xt = svg::nice_ticks(0, static_cast<double>(H - 1), 8);
     std::vector<double> xs;
@@ -313,20 +324,24 @@ std::string cumulative_chart(const ComparisonResult& r) {
     for (double x : xt.values)
         if (x <= static_cast<double>(H - 1)) xs.push_back(x), xl.push_back(grouped(x));
     plot.x_ticks(xs, xl, true);
+    auto months = [](const SimulationResult& s) {
+        std::vector<double> x;
+        for (Eigen::Index i = 0; i < s.cumulative_net_bands.cols(); ++i) x.push_back(static_cast<double>(i));
+        return x;
+    };
+    // Every band first, then every line on top of them.
+    for (std::size_t k = 0; k < r.simulations.size(); ++k)
+        if (p10_row >= 0 && p90_row >= 0)
+            plot.band(months(r.simulations[k]), band(r.simulations[k], p10_row), band(r.simulations[k], p90_row), palette[k % 8], 0.15);
     plot.hline(0, svg::colour::black, "6 4", "break-even");
     std::vector<svg::LegendItem> legend;
     for (std::size_t k = 0; k < r.simulations.size(); ++k) {
-        const SimulationResult& s = r.simulations[k];
-        std::vector<double> x, y;
-        for (Eigen::Index i = 0; i < s.cumulative_net_bands.cols(); ++i) {
-            x.push_back(static_cast<double>(i));
-            y.push_back(s.cumulative_net_bands(static_cast<Eigen::Index>(median_row), i));
-        }
-        plot.polyline(x, y, palette[k % 8], 2.5, k % 2 ? "8 4" : "");
+        plot.polyline(months(r.simulations[k]), band(r.simulations[k], median_row), palette[k % 8], 2.5, k % 2 ? "8 4" : "");
         legend.push_back({palette[k % 8], r.names[k], k % 2 ? "dash" : "line"});
     }
+    legend.push_back({"#B8B8B8", "P10\xE2\x80\x93P90 of each (shaded in its colour)", "box"});
     plot.legend(legend);
-    return plot.str("Median (P50) cumulative net cash flow per month of each scenario.");
+    return plot.str("Median (P50) cumulative net cash flow per month of each scenario, over the band from its P10 to its P90.");
 }
 
 }  // namespace

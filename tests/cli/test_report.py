@@ -332,6 +332,10 @@ def test_compare_table_csv_and_report(vendor_b, tmp_path):
     text = rep.read_text(encoding="utf-8")
     for chart in ("compare-npv", "compare-cumulative", "difference-1"):
         assert f'data-chart="{chart}"' in text
+    # the cumulative chart: each scenario's P10-P90 band (a polygon) under its median line
+    cumulative = text.split('data-chart="compare-cumulative"', 1)[1].split("</figure>", 1)[0]
+    assert cumulative.count("<polygon") == 2
+    assert cumulative.count("<polyline") >= 2
 
 
 def test_compare_errors(tmp_path, unseen):
