@@ -170,7 +170,6 @@ py::dict metrics_dict(const Metrics& m) {
     return d;
 }
 
-
 void bind_scenario(py::module_& m) {
     py::class_<Evaluation> evaluation(m, "Evaluation", R"pbdoc(The deterministic result of one set of input values (the base case by default).
 
