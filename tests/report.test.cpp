@@ -133,6 +133,28 @@ TEST_CASE("a plot is an SVG with its title, labels, marks and legend") {
     CHECK(count(s, "<g class=\"marks\">") == 1);
 }
 
+TEST_CASE("a plot's legend columns are as wide as its longest label") {
+    auto second_item_x = [](const std::string& label) {
+        svg::Plot p("chart-l", "T", "x", "y", 0, 1, 0, 1, {});
+        p.legend({{svg::colour::blue, "a", "box"}, {svg::colour::orange, label, "box"}});
+        const std::string s = p.str("d");
+        const auto at = s.find("<rect", s.find("<g class=\"legend\">"));
+        const auto second = s.find("<rect x=\"", at + 1) + 9;
+        return std::stod(s.substr(second, s.find('"', second) - second));
+    };
+    // short labels: columns of 300 px from the frame's left edge, 86
+    CHECK(second_item_x("short") == doctest::Approx(386));
+    // a 40-character label (the most a legend shows): 28 (swatch) + 8 x 40 + 12 = 360 px
+    CHECK(second_item_x(std::string(40, 'x')) == doctest::Approx(86 + 360));
+    // longer labels are shortened to 40 characters, so the column stays 360 px
+    CHECK(second_item_x(std::string(70, 'x')) == doctest::Approx(86 + 360));
+    // characters, not bytes: 40 x U+00E9 (two bytes each, 80 bytes) is 40 characters
+    std::string accented;
+    for (int i = 0; i < 40; ++i) accented += "\xC3\xA9";
+    CHECK(second_item_x(accented) == doctest::Approx(86 + 360));
+    CHECK(svg::character_count(accented) == 40);
+}
+
 TEST_CASE("report: the engine's numbers, every chart, escaped user text") {
     const credroi::Model model(credroi::read_scenario_string(tiny, "tiny.toml"));
     credroi::ReportOptions o;

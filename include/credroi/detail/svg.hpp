@@ -55,6 +55,13 @@ inline std::string shorten(const std::string& text, std::size_t max_chars) {
     return text;
 }
 
+/// Characters (UTF-8 code points) in `text`.
+inline std::size_t character_count(const std::string& text) {
+    std::size_t chars = 0;
+    for (const char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return chars;
+}
+
 /// 1234567.891 with 0 decimals -> "1,234,568"; negative values get a real
 /// minus sign; "-0" never appears; a non-finite value is "n/a".
 inline std::string grouped(double value, int decimals = 0) {
@@ -305,7 +312,13 @@ public:
 
     /// The whole <svg>: title, description, axes, marks, legend.
     std::string str(const std::string& description) const {
-        const double item_width = 300, row_height = 20;
+        // Legend columns are 300 px, or as wide as the longest label needs (13 px
+        // text: at most about 8 px a character), so a long label never runs
+        // into the next item.
+        constexpr std::size_t legend_chars = 40;
+        std::size_t longest = 0;
+        for (const LegendItem& it : legend_) longest = std::max(longest, character_count(shorten(it.label, legend_chars)));
+        const double item_width = std::max(300.0, 28.0 + 8.0 * static_cast<double>(longest) + 12.0), row_height = 20;
         const auto per_row = std::max<std::size_t>(1, static_cast<std::size_t>((f_.width - f_.left) / item_width));
         const std::size_t rows = (legend_.size() + per_row - 1) / per_row;
         const double height = f_.height + static_cast<double>(rows) * row_height + (rows ? 6 : 0);
@@ -342,7 +355,7 @@ public:
                 else
                     os << "<rect x=\"" << coord(lx) << "\" y=\"" << coord(ly) << "\" width=\"22\" height=\"14\" fill=\""
                        << it.colour << "\"/>";
-                const std::string label = shorten(it.label, 40);
+                const std::string label = shorten(it.label, legend_chars);
                 os << "<text class=\"legend-text\" x=\"" << coord(lx + 28) << "\" y=\"" << coord(ly + 11) << "\">"
                    << escape(label) << "</text>";
             }
