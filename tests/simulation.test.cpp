@@ -500,3 +500,14 @@ TEST_CASE("simulation: batch paybacks are payback_of's on hand-made cash flows")
         CHECK_THROWS_AS(credroi::detail::batch_metric_rows(model, br, rows, ws, true), credroi::NumericError);
     }
 }
+
+TEST_CASE("simulation: cumulative_net_band is a row of the bands, by probability") {
+    credroi::SimulationResult r;
+    r.cumulative_net_bands.resize(static_cast<Eigen::Index>(r.band_probabilities.size()), 3);
+    for (Eigen::Index k = 0; k < r.cumulative_net_bands.rows(); ++k)
+        for (Eigen::Index i = 0; i < 3; ++i) r.cumulative_net_bands(k, i) = 10.0 * static_cast<double>(k) + static_cast<double>(i);
+    // 0.50 is the fourth probability (0.05, 0.10, 0.25, 0.50, ...): row 3 -> 30, 31, 32
+    CHECK(r.cumulative_net_band(0.5) == std::vector<double>{30, 31, 32});
+    CHECK(r.cumulative_net_band(0.95) == std::vector<double>{60, 61, 62});
+    CHECK_THROWS_AS(r.cumulative_net_band(0.3), credroi::ParameterError);
+}

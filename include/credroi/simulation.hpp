@@ -111,6 +111,20 @@ struct SimulationResult {
             if (m.name == name) return m;
         throw ParameterError("metric", "no metric '" + name + "'");
     }
+
+    /// The row of cumulative_net_bands at probability p (one of band_probabilities), month by month.
+    std::vector<double> cumulative_net_band(double p) const {
+        for (std::size_t k = 0; k < band_probabilities.size(); ++k)
+            if (std::fabs(band_probabilities[k] - p) < 1e-9) {
+                std::vector<double> band(static_cast<std::size_t>(cumulative_net_bands.cols()));
+                for (std::size_t i = 0; i < band.size(); ++i)
+                    band[i] = cumulative_net_bands(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(i));
+                return band;
+            }
+        std::ostringstream os;
+        os << "expected one of the band probabilities (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95), found " << p;
+        throw ParameterError("p", os.str());
+    }
 };
 
 namespace detail {

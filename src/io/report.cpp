@@ -257,14 +257,9 @@ std::vector<double> month_positions(std::size_t n) {
 
 std::string fan_chart(const Evaluation& e, const SimulationResult& s, const std::string& cur) {
     const auto H = static_cast<std::size_t>(s.cumulative_net_bands.cols());
-    auto band = [&](double p) {
-        std::vector<double> v(H, nan_value);
-        for (std::size_t k = 0; k < s.band_probabilities.size(); ++k)
-            if (std::fabs(s.band_probabilities[k] - p) < 1e-9)
-                for (std::size_t i = 0; i < H; ++i) v[i] = s.cumulative_net_bands(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(i));
-        return v;
-    };
-    const auto p5 = band(0.05), p10 = band(0.10), p25 = band(0.25), p50 = band(0.50), p75 = band(0.75), p90 = band(0.90), p95 = band(0.95);
+    const auto p5 = s.cumulative_net_band(0.05), p10 = s.cumulative_net_band(0.10), p25 = s.cumulative_net_band(0.25),
+               p50 = s.cumulative_net_band(0.50), p75 = s.cumulative_net_band(0.75), p90 = s.cumulative_net_band(0.90),
+               p95 = s.cumulative_net_band(0.95);
     double lo = 0, hi = 0;
     for (std::size_t i = 0; i < H; ++i)
         for (double v : {p5[i], p95[i], e.cumulative_net[i]})

@@ -292,25 +292,12 @@ std::string difference_histogram(const ComparisonResult& r, const PairedDifferen
 std::string cumulative_chart(const ComparisonResult& r) {
     // Each scenario's median line over its P10-P90 band: whether one plan is
     // ahead in most trials or only in the middle of a wide spread shows at a glance.
-    const SimulationResult& s0 = r.simulations.front();
-    auto row_of = [&](double p) {
-        for (std::size_t k = 0; k < s0.band_probabilities.size(); ++k)
-            if (std::fabs(s0.band_probabilities[k] - p) < 1e-9) return static_cast<Eigen::Index>(k);
-        return Eigen::Index{-1};
-    };
-    const Eigen::Index p10_row = row_of(0.10), median_row = row_of(0.50), p90_row = row_of(0.90);
-    auto band = [](const SimulationResult& s, Eigen::Index row) {
-        std::vector<double> v;
-        if (row >= 0)
-            for (Eigen::Index i = 0; i < s.cumulative_net_bands.cols(); ++i) v.push_back(s.cumulative_net_bands(row, i));
-        return v;
-    };
     double lo = 0, hi = 0;
     Eigen::Index H = 0;
     for (const SimulationResult& s : r.simulations) {
         H = std::max(H, s.cumulative_net_bands.cols());
-        for (const Eigen::Index row : {p10_row, median_row, p90_row})
-            for (double v : band(s, row))
+        for (const double p : {0.10, 0.50, 0.90})
+            for (double v : s.cumulative_net_band(p))
                 if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     }
     const svg::Ticks yt = svg::nice_ticks(lo, hi, 7);
@@ -330,13 +317,14 @@ std::string cumulative_chart(const ComparisonResult& r) {
         return x;
     };
     // Every band first, then every line on top of them.
-    for (std::size_t k = 0; k < r.simulations.size(); ++k)
-        if (p10_row >= 0 && p90_row >= 0)
-            plot.band(months(r.simulations[k]), band(r.simulations[k], p10_row), band(r.simulations[k], p90_row), palette[k % 8], 0.15);
+    for (std::size_t k = 0; k < r.simulations.size(); ++k) {
+        const SimulationResult& s = r.simulations[k];
+        plot.band(months(s), s.cumulative_net_band(0.10), s.cumulative_net_band(0.90), palette[k % 8], 0.15);
+    }
     plot.hline(0, svg::colour::black, "6 4", "break-even");
     std::vector<svg::LegendItem> legend;
     for (std::size_t k = 0; k < r.simulations.size(); ++k) {
-        plot.polyline(months(r.simulations[k]), band(r.simulations[k], median_row), palette[k % 8], 2.5, k % 2 ? "8 4" : "");
+        plot.polyline(months(r.simulations[k]), r.simulations[k].cumulative_net_band(0.50), palette[k % 8], 2.5, k % 2 ? "8 4" : "");
         legend.push_back({palette[k % 8], r.names[k], k % 2 ? "dash" : "line"});
     }
     legend.push_back({"#B8B8B8", "P10\xE2\x80\x93P90 of each (shaded in its colour)", "box"});
