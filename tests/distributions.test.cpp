@@ -225,6 +225,9 @@ TEST_CASE("distributions: PERT") {
         CHECK_PARAMETER_ERROR(Pert(0.0, 1.0, 2.0, 0.0), "lambda", "expected a finite lambda > 0, found 0");
         CHECK_PARAMETER_ERROR(Pert(0.0, 1.0, 2.0, -1.0), "lambda", "found -1");
         CHECK_PARAMETER_ERROR(Pert(0.0, 1.0, 2.0, NaN), "lambda", "found nan");
+        // Shapes up to 1 + lambda, within Beta's limit of 1e10.
+        CHECK_PARAMETER_ERROR(Pert(0.0, 1.0, 2.0, 1e50), "lambda", "expected lambda <= 1000000000, found 1e+50");
+        CHECK(credroi::median(Pert(0.0, 1.0, 2.0, Pert::max_lambda)) == Approx(1.0).epsilon(1e-12));  // symmetric: the mode
         CHECK_PARAMETER_ERROR(Pert(-inf, 1.0, 2.0), "lo", "found -inf");
     }
 }
@@ -366,6 +369,18 @@ TEST_CASE("distributions: Beta") {
     CHECK_PARAMETER_ERROR(Beta(1.0, 1.0, 1.0, 1.0), "hi", "expected hi > lo (lo = 1), found 1");
     CHECK_PARAMETER_ERROR(Beta(1.0, 1.0, -inf, 1.0), "lo", "found -inf");
     CHECK_PARAMETER_ERROR(Beta(NaN, 1.0), "alpha", "found nan");
+    // Shapes outside [1e-6, 1e10]: Boost's ibeta_inv gives NaN near 1e-200 and
+    // did not finish at 1e18, so they are refused where they are written.
+    CHECK_PARAMETER_ERROR(Beta(1e11, 1.0), "alpha", "expected 1e-06 <= alpha <= 10000000000, found 100000000000");
+    CHECK_PARAMETER_ERROR(Beta(1.0, 1e-7), "beta", "expected 1e-06 <= beta <= 10000000000, found 1e-07");
+    CHECK_PARAMETER_ERROR(Beta(1e50, 1e50), "alpha", "found 1e+50");
+    // The limits themselves work, and at once: Beta(1e10, 1e10) on [0, 100] has
+    // sd = 100 sqrt(1 / (4 (2e10 + 1))) = 3.5355e-4, so P99 = 50 + 2.3263 sd.
+    const Beta narrow(Beta::max_shape, Beta::max_shape, 0.0, 100.0);
+    CHECK(credroi::quantile(narrow, 0.99) == Approx(50.0 + 2.3263478740408408 * 3.5355339050589e-4).epsilon(1e-9));
+    const Beta ends(Beta::min_shape, Beta::min_shape);
+    CHECK(credroi::quantile(ends, 0.25) == 0.0);  // mass 1/2 at each end to within 1e-6
+    CHECK(credroi::quantile(ends, 0.75) == 1.0);
 }
 
 TEST_CASE("distributions: Discrete") {
