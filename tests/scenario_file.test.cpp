@@ -304,6 +304,43 @@ TEST_CASE("scenario_file: bad distributions are reported at their key") {
         const auto e = error_of(with("annual = { discrete = [1, 2], probabilities = [0.5, 0.6] }"));
         CHECK(std::string(e.what()).find("probabilities") != std::string::npos);
     }
+    // Each of these once hung (Boost's inverse incomplete beta with huge
+    // shapes), or failed only in the trials with no file, line or key.
+    SUBCASE("Beta and PERT shapes beyond what the quantiles can be computed for") {
+        const auto beta = error_of(with("annual = { beta = [1e50, 1e50] }"));
+        CHECK(beta.path() == "costs.recurring[0].annual.beta");
+        CHECK(beta.line() == 16);
+        CHECK(std::string(beta.what()).find("alpha: expected 1e-06 <= alpha <= 10000000000, found 1e+50") != std::string::npos);
+        const auto tiny = error_of(with("annual = { beta = [1, 1e-200], range = [0, 100] }"));
+        CHECK(std::string(tiny.what()).find("beta: expected 1e-06 <= beta") != std::string::npos);
+        const auto pert = error_of(with("annual = { pert = [0, 50, 100], lambda = 1e300 }"));
+        CHECK(pert.path() == "costs.recurring[0].annual.pert");
+        CHECK(std::string(pert.what()).find("lambda: expected lambda <= 1000000000, found 1e+300") != std::string::npos);
+    }
+    SUBCASE("a median beyond a double") {
+        const auto e = error_of(with("annual = { lognormal = [800, 1] }"));  // e^800
+        CHECK(e.path() == "costs.recurring[0].annual.lognormal");
+        CHECK(e.line() == 16);
+        CHECK(std::string(e.what()).find("median of LogNormal(mu = 800, sigma = 1) overflows a double") != std::string::npos);
+    }
+    SUBCASE("values the trials can draw beyond a double") {
+        // exp(0 + 1000 * 8.2095) at u = 1 - 2^-53; the median, 1, is fine.
+        const auto e = error_of(with("annual = { lognormal = [0, 1000] }"));
+        CHECK(e.path() == "costs.recurring[0].annual");
+        CHECK(e.line() == 16);
+        CHECK(std::string(e.what()).find("expected every value the trials can draw to be a finite number, but at "
+                                         "probability 1 - 2^-53: quantile of LogNormal(mu = 0, sigma = 1000) overflows") !=
+              std::string::npos);
+        // 1e308 * 8.2 at the top; the truncation keeps the bottom at 0.
+        const auto n = error_of(with("annual = { normal = [0, 1e308], truncate = [0, inf] }"));
+        CHECK(n.path() == "costs.recurring[0].annual");
+        CHECK(std::string(n.what()).find("at probability 1 - 2^-53") != std::string::npos);
+        // ... and at the bottom, for a value that may be negative: 0 - 1e308 * 8.2095.
+        const auto low = error_of(base + "delay_months = { normal = [0, 1e308] }\n");
+        CHECK(low.path() == "adoption.delay_months");
+        CHECK(low.line() == 14);
+        CHECK(std::string(low.what()).find("at probability 2^-53: quantile of Normal(0, 1e+308) overflows") != std::string::npos);
+    }
     SUBCASE("a correlation of an unknown input") {
         const auto e = error_of(with("annual = { uniform = [1, 2] }") +
                                 "\n[[correlations]]\ninputs = [\"costs.recurring[0].annual\", \"nope\"]\nrank = 0.5\n");

@@ -264,8 +264,12 @@ public:
             }
             d = build([&] { return Distribution(RiskEvent(p[0], impact)); });
         }
-        if (auto b = number("base")) return Quantity(d, *b);
-        return Quantity(d);
+        const std::optional<double> base = number("base");
+        try {
+            return base ? Quantity(d, *base) : Quantity(d);
+        } catch (const NumericError& e) {  // the default base, the median, overflows
+            r_.fail(node, where, e.what());
+        }
     }
     void quantity(const std::string& key, Quantity& target) {
         if (auto q = quantity(key)) target = *q;

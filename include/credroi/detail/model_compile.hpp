@@ -180,6 +180,21 @@ public:
         CREDROI_REQUIRE(ok, path, "expected " << domain_text(d) << " in every trial, but " << describe(dist)
                                               << " ranges from " << describe(lo) << " to " << describe(hi)
                                               << "; narrow or truncate it");
+        // Plain Monte Carlo and Sobol draw uniforms in [2^-53, 1 - 2^-53] (Latin
+        // hypercube's lowest stratum reaches 2^-53 / batch size): the values at
+        // both ends must be numbers, or a long run fails at the rare trial that
+        // draws them. Here the error names the input where the user wrote it.
+        for (const double u : {detail::unit_open_min, detail::unit_open_max}) {
+            std::string why;
+            try {
+                const double x = quantile(dist, u);
+                if (!std::isfinite(x)) why = describe(dist) + " gives " + describe(x);
+            } catch (const NumericError& e) {
+                why = e.what();
+            }
+            CREDROI_REQUIRE(why.empty(), path, "expected every value the trials can draw to be a finite number, but at probability "
+                                                   << (u < 0.5 ? "2^-53" : "1 - 2^-53") << ": " << why << "; narrow it");
+        }
     }
 
 private:
