@@ -12,10 +12,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +55,41 @@ private:
     std::chrono::steady_clock::time_point start_;
 };
 
+/// Whole numbers are read by CLI11 with strtoll/strtoull in base 0: a value
+/// beyond the type's range is clamped without a word (two different seeds
+/// would give the same run), and "010" is octal. This check, run on the text
+/// before CLI11 converts it, lets through only decimal digits whose value fits
+/// `max`, and hands CLI11 the number written without leading zeros.
+CLI::Validator decimal_up_to(std::uint64_t max) {
+    return CLI::Validator(
+        [max](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            const char* end = text.data() + text.size();
+            const auto parsed = std::from_chars(text.data(), end, v);
+            if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end || v > max)
+                return "expected a whole number from 0 to " + std::to_string(max) + " in decimal digits, found '" + text + "'";
+            text = std::to_string(v);  // without leading zeros, which CLI11 would read as octal
+            return {};
+        },
+        "0.." + std::to_string(max));
+}
+
+/// f(), whose errors name the scenario file: an error inside the trials (a
+/// cash flow that overflows in some trial, say) has no line of the file to
+/// point at, as the base case's errors have, but it has a file.
+template <class F>
+auto in_trials_of(const std::string& file, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const credroi::Cancelled&) {
+        throw;
+    } catch (const credroi::ScenarioError&) {
+        throw;
+    } catch (const credroi::Error& e) {
+        throw credroi::NumericError(file + ": in a Monte Carlo trial: " + e.what());
+    }
+}
+
 bool same_file(const std::string& a, const std::string& b) {
     struct stat sa {}, sb {};
     if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
@@ -84,13 +121,14 @@ int main(int argc, char** argv) {
     run->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
     run->add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
     std::int64_t trials = 0;
-    std::int64_t seed = 1;
+    std::uint64_t seed = 1;
+    const CLI::Validator seed_check = decimal_up_to(std::numeric_limits<std::uint64_t>::max());
     unsigned threads = 0;
     std::string sampler = "lhs", samples;
     run->add_option("--trials", trials, "Monte Carlo trials (0: the base case only)")
-        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 50));
+        ->transform(decimal_up_to(std::uint64_t{1} << 50));
     run->add_option("--seed", seed, "Random seed; the same seed gives the same results at any thread count")
-        ->check(CLI::NonNegativeNumber)
+        ->transform(seed_check)
         ->capture_default_str();
     run->add_option("--sampler", sampler, "Sampling design")->check(CLI::IsMember({"lhs", "mc", "sobol"}))->capture_default_str();
     run->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u))->capture_default_str();
@@ -105,8 +143,8 @@ int main(int argc, char** argv) {
     sensitivity->add_option("--method", method, "Method")->check(CLI::IsMember({"tornado", "spider", "rank", "sobol"}))->capture_default_str();
     sensitivity->add_option("--trials", sens_trials,
                             "rank: Monte Carlo trials (default 10000); sobol: base sample size N, a power of two (default 4096)")
-        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 40));
-    sensitivity->add_option("--seed", seed, "Random seed (rank, sobol)")->check(CLI::NonNegativeNumber)->capture_default_str();
+        ->transform(decimal_up_to(std::uint64_t{1} << 40));
+    sensitivity->add_option("--seed", seed, "Random seed (rank, sobol)")->transform(seed_check)->capture_default_str();
     sensitivity->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u));
     sensitivity->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
     sensitivity->add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
@@ -119,9 +157,10 @@ int main(int argc, char** argv) {
     std::string report_output = "report.html";
     report->add_option("FILE", file, "Scenario file (TOML)")->required();
     report->add_option("--trials", report_trials, "Monte Carlo trials")
+        ->transform(decimal_up_to(std::uint64_t{1} << 40))
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40))
         ->capture_default_str();
-    report->add_option("--seed", seed, "Random seed (printed in the report)")->check(CLI::NonNegativeNumber)->capture_default_str();
+    report->add_option("--seed", seed, "Random seed (printed in the report)")->transform(seed_check)->capture_default_str();
     report->add_option("--sampler", sampler, "Sampling design")->check(CLI::IsMember({"lhs", "mc", "sobol"}))->capture_default_str();
     report->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u))->capture_default_str();
     report->add_option("-o,--output", report_output, "HTML file to write (atomically); '-' for standard output")->capture_default_str();
@@ -131,9 +170,10 @@ int main(int argc, char** argv) {
     std::string compare_report;
     compare->add_option("FILES", files, "Two or more scenario files; each is compared with the first")->required();
     compare->add_option("--trials", report_trials, "Monte Carlo trials per scenario")
+        ->transform(decimal_up_to(std::uint64_t{1} << 40))
         ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40))
         ->capture_default_str();
-    compare->add_option("--seed", seed, "Random seed, the same for every scenario")->check(CLI::NonNegativeNumber)->capture_default_str();
+    compare->add_option("--seed", seed, "Random seed, the same for every scenario")->transform(seed_check)->capture_default_str();
     compare->add_option("--sampler", sampler, "Sampling design (lhs and mc give common random numbers)")
         ->check(CLI::IsMember({"lhs", "mc", "sobol"}))
         ->capture_default_str();
@@ -153,7 +193,7 @@ int main(int argc, char** argv) {
     auto simulation_options = [&](std::int64_t n) {
         credroi::SimulationOptions o;
         o.trials = static_cast<std::uint64_t>(n);
-        o.seed = static_cast<std::uint64_t>(seed);
+        o.seed = seed;
         o.sampler = credroi::parse_sampler(sampler);
         o.threads = threads;
         o.cancel = &interrupted;
@@ -201,7 +241,7 @@ int main(int argc, char** argv) {
                 throw credroi::IoError("refusing to write the report over the scenario file '" + file + "'");
             credroi::ReportOptions ro;
             ro.trials = static_cast<std::uint64_t>(report_trials);
-            ro.seed = static_cast<std::uint64_t>(seed);
+            ro.seed = seed;
             ro.sampler = credroi::parse_sampler(sampler);
             ro.threads = threads;
             ro.source = file;
@@ -210,7 +250,7 @@ int main(int argc, char** argv) {
             ro.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar(done, total); };
             std::signal(SIGINT, on_interrupt);
             std::signal(SIGTERM, on_interrupt);
-            const std::string html = credroi::report_html(model, ro);
+            const std::string html = in_trials_of(file, [&] { return credroi::report_html(model, ro); });
             if (interrupted) throw credroi::Cancelled();
             emit(html, report_output, file);
             if (report_output != "-") std::cerr << "credroi: wrote " << report_output << "\n";
@@ -255,14 +295,14 @@ int main(int argc, char** argv) {
             } else if (method == "sobol") {
                 credroi::SobolOptions o;
                 o.n = sens_trials > 0 ? static_cast<std::uint64_t>(sens_trials) : 4096;
-                o.seed = static_cast<std::uint64_t>(seed);
+                o.seed = seed;
                 o.threads = threads;
                 o.output_name = metric;
                 render(credroi::sobol_indices(f, in.distributions, in.names, o));
             } else {
                 credroi::SimulationOptions o = simulation_options(sens_trials > 0 ? sens_trials : 10000);
                 o.keep_trials = true;
-                render(credroi::rank_sensitivity(credroi::simulate(model, o), metric));
+                render(credroi::rank_sensitivity(in_trials_of(file, [&] { return credroi::simulate(model, o); }), metric));
             }
             emit(content, output, file);
             return 0;
@@ -275,7 +315,7 @@ int main(int argc, char** argv) {
             o.keep_trials = !samples.empty();
             ProgressBar bar(true);
             o.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar(done, total); };
-            sim = credroi::simulate(model, o);
+            sim = in_trials_of(file, [&] { return credroi::simulate(model, o); });
             if (!sim->correlation_warning.empty() && format != "table")
                 std::cerr << "credroi: warning: " << sim->correlation_warning << "\n";
         }

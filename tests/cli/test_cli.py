@@ -275,6 +275,47 @@ def test_bad_trials_and_sampler():
     assert p.returncode != 0 and "sampler" in p.stderr
 
 
+def test_every_64_bit_seed_is_its_own_and_nothing_else_is_a_seed():
+    def npv_mean(seed):
+        doc = json.loads(run("run", CORPORATE, "--trials", "200", "--seed", seed, "--format", "json", check=True).stdout)
+        assert doc["simulation"]["seed"] == int(seed)
+        return doc["simulation"]["metrics"]["npv"]["mean"]
+    # Seeds above 2^63 - 1 were once clamped to it, silently: one run for them all.
+    means = [npv_mean(s) for s in ("9223372036854775807", "9223372036854775808", "18446744073709551615")]
+    assert len(set(means)) == 3
+    assert npv_mean("010") == npv_mean("10")  # decimal, not octal
+    for bad in ("18446744073709551616", "99999999999999999999999", "-1", "0x10", "1.5", "1e3"):
+        for command in ("run", "report", "compare", "sensitivity"):
+            files = [TINY, TINY] if command == "compare" else [TINY]
+            p = run(command, *files, "--trials", "64", "--seed", bad)
+            assert p.returncode != 0 and "--seed: expected a whole number from 0 to 18446744073709551615" in p.stderr, (command, bad)
+    p = run("run", TINY, "--trials", "0x10")
+    assert p.returncode != 0 and "--trials: expected a whole number" in p.stderr
+
+
+def test_an_error_inside_the_trials_names_the_file(tmp_path):
+    # Fine in the base case (the median, 5e307), but some trials' costs add up
+    # beyond a double.
+    scenario = tmp_path / "huge.toml"
+    scenario.write_text(TINY.read_text() + "\n[[costs.recurring]]\nname = \"huge\"\nannual = { uniform = [0, 1e308] }\n")
+    out = tmp_path / "out.json"
+    p = run("run", scenario, "--trials", "1000", "--format", "json", "-o", out)
+    assert p.returncode == 1
+    assert p.stderr.startswith(f"credroi: error: {scenario}: in a Monte Carlo trial: ")
+    assert "overflow" in p.stderr
+    assert not out.exists()
+
+
+def test_beta_shapes_that_once_hung_are_refused_at_their_key(tmp_path):
+    for kind in ("{ beta = [1e50, 1e50] }", "{ pert = [0, 50, 100], lambda = 1e50 }"):
+        scenario = tmp_path / "shape.toml"
+        scenario.write_text(TINY.read_text() + f"\n[[costs.recurring]]\nname = \"x\"\nannual = {kind}\n")
+        for args in (("validate", scenario), ("run", scenario, "--trials", "100")):
+            p = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=30)
+            assert p.returncode == 1
+            assert f"{scenario}:" in p.stderr and "costs.recurring[" in p.stderr and "expected" in p.stderr
+
+
 def test_interrupt_writes_nothing(tmp_path):
     import signal
     import time
