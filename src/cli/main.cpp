@@ -86,7 +86,7 @@ auto in_trials_of(const std::string& file, F&& f) -> decltype(f()) {
     } catch (const credroi::ScenarioError&) {
         throw;
     } catch (const credroi::Error& e) {
-        throw credroi::NumericError(file + ": in a Monte Carlo trial: " + e.what());
+        throw credroi::NumericError(file + ": in the Monte Carlo trials: " + e.what());
     }
 }
 

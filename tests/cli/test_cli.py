@@ -301,7 +301,7 @@ def test_an_error_inside_the_trials_names_the_file(tmp_path):
     out = tmp_path / "out.json"
     p = run("run", scenario, "--trials", "1000", "--format", "json", "-o", out)
     assert p.returncode == 1
-    assert p.stderr.startswith(f"credroi: error: {scenario}: in a Monte Carlo trial: ")
+    assert p.stderr.startswith(f"credroi: error: {scenario}: in the Monte Carlo trials: ")
     assert "overflow" in p.stderr
     assert not out.exists()
 
