@@ -275,12 +275,12 @@ lo, mode, hi : float
     Finite, lo <= mode <= hi, lo < hi.
 lamb : float, default 4
     Weight of the mode (``lambda`` in scenario files; 4 is the classic PERT,
-    larger values concentrate the mass around the mode); finite and > 0.
+    larger values concentrate the mass around the mode); 0 < lamb <= 1e9.
 
 Raises
 ------
 ParameterError
-    ``mode`` outside [lo, hi], hi <= lo, or ``lamb`` <= 0.
+    ``mode`` outside [lo, hi], hi <= lo, or ``lamb`` outside (0, 1e9].
 
 Examples
 --------
@@ -398,14 +398,15 @@ Examples
 Parameters
 ----------
 alpha, beta : float
-    Shapes; finite and > 0.
+    Shapes, from 1e-6 to 1e10 (beyond them the inverse incomplete beta
+    function returns NaN or does not finish).
 lo, hi : float, default 0, 1
     The range; finite, lo < hi.
 
 Raises
 ------
 ParameterError
-    A shape <= 0, or hi <= lo.
+    A shape outside [1e-6, 1e10], or hi <= lo.
 
 Examples
 --------
