@@ -502,16 +502,8 @@ public:
     static constexpr double max_shape = 1e10;
 
     Beta(double alpha, double beta, double lo = 0.0, double hi = 1.0) : alpha_(alpha), beta_(beta), lo_(lo), hi_(hi) {
-        CREDROI_REQUIRE(std::isfinite(alpha) && alpha > 0.0, "alpha",
-                        "expected a finite alpha > 0, found " << detail::describe(alpha));
-        CREDROI_REQUIRE(std::isfinite(beta) && beta > 0.0, "beta",
-                        "expected a finite beta > 0, found " << detail::describe(beta));
-        CREDROI_REQUIRE(alpha >= min_shape && alpha <= max_shape, "alpha",
-                        "expected " << detail::describe(min_shape) << " <= alpha <= " << detail::describe(max_shape)
-                                    << ", found " << detail::describe(alpha));
-        CREDROI_REQUIRE(beta >= min_shape && beta <= max_shape, "beta",
-                        "expected " << detail::describe(min_shape) << " <= beta <= " << detail::describe(max_shape)
-                                    << ", found " << detail::describe(beta));
+        check_shape(alpha, "alpha");
+        check_shape(beta, "beta");
         detail::require_finite(lo, "lo");
         detail::require_finite(hi, "hi");
         CREDROI_REQUIRE(lo < hi, "hi", "expected hi > lo (lo = " << detail::describe(lo) << "), found " << detail::describe(hi));
@@ -526,6 +518,14 @@ public:
     const detail::BetaQuantileTable& quantile_table() const { return table_.get(alpha_, beta_); }
 
 private:
+    static void check_shape(double shape, const char* name) {
+        CREDROI_REQUIRE(std::isfinite(shape) && shape > 0.0, name,
+                        "expected a finite " << name << " > 0, found " << detail::describe(shape));
+        CREDROI_REQUIRE(shape >= min_shape && shape <= max_shape, name,
+                        "expected " << detail::describe(min_shape) << " <= " << name << " <= " << detail::describe(max_shape)
+                                    << ", found " << detail::describe(shape));
+    }
+
     double alpha_, beta_, lo_, hi_;
     detail::SharedBetaQuantileTable table_;
 };

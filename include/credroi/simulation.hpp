@@ -331,10 +331,10 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                 x.resize(n, base.cols());
                 for (Eigen::Index k = 0; k < base.cols(); ++k) x.col(k).setConstant(base(0, k));
                 for (Eigen::Index j = 0; j < d; ++j) {
-                    const auto& input = inputs[static_cast<std::size_t>(uncertain[static_cast<std::size_t>(j)])];
+                    const int k = uncertain[static_cast<std::size_t>(j)];
+                    const auto& input = inputs[static_cast<std::size_t>(k)];
                     try {
-                        quantiles(*input.distribution, u.col(j).data(), x.col(uncertain[static_cast<std::size_t>(j)]).data(),
-                                  static_cast<std::size_t>(n));
+                        quantiles(*input.distribution, u.col(j).data(), x.col(k).data(), static_cast<std::size_t>(n));
                     } catch (const NumericError& e) {
                         // A value beyond a double, far in a tail the Model's check
                         // could not reach: say which input drew it.
