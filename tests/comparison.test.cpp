@@ -4,7 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
+#include <string>
 
 using credroi::YearMonth;
 using doctest::Approx;
@@ -108,4 +110,36 @@ TEST_CASE("compare: bad requests") {
                          doctest::Contains("currency"), credroi::ParameterError);
     CHECK_THROWS_WITH_AS(credroi::compare({credroi::Model(vendor(1.0, false)), credroi::Model(vendor(0.9, false))}, o, "no such"),
                          doctest::Contains("no such"), credroi::ParameterError);
+}
+
+TEST_CASE("compare: an error in one scenario's trials says which scenario; Cancelled and option errors pass through") {
+    // Valid (the base case is the median, 5e307), but some trials' costs add up beyond a double.
+    credroi::Scenario huge = vendor(1.0, false);
+    huge.name = "huge";
+    credroi::RecurringCost cost;
+    cost.name = "huge";
+    cost.annual = credroi::Quantity(credroi::Uniform(0.0, 1e308));
+    huge.costs.recurring.push_back(cost);
+    const std::vector<credroi::Model> models{credroi::Model(vendor(1.0, false)), credroi::Model(huge),
+                                             credroi::Model(vendor(0.9, false))};
+    credroi::SimulationOptions o;
+    o.trials = 1000;
+    try {
+        (void)credroi::compare(models, o);
+        FAIL("expected a ComparisonTrialsError");
+    } catch (const credroi::ComparisonTrialsError& e) {
+        CHECK(e.scenario() == 1);
+        CHECK(e.message().find("overflows a double") != std::string::npos);
+        CHECK(std::string(e.what()) == "scenario 1 (\"huge\"): in the Monte Carlo trials: " + e.message());
+        CHECK(dynamic_cast<const credroi::NumericError*>(&e) != nullptr);
+    }
+
+    std::atomic<bool> stop{true};
+    o.cancel = &stop;
+    CHECK_THROWS_AS(credroi::compare(models, o), credroi::Cancelled);
+    o.cancel = nullptr;
+    o.trials = 0;  // the options' fault, not the first scenario's
+    CHECK_THROWS_WITH_AS(credroi::compare(models, o), doctest::Contains("trials: expected at least 1"), credroi::ParameterError);
+    o.trials = credroi::max_trials + 1;
+    CHECK_THROWS_WITH_AS(credroi::compare(models, o), doctest::Contains("trials: expected at most"), credroi::ParameterError);
 }

@@ -46,6 +46,20 @@ struct PairedDifference {
     std::vector<std::string> shared_inputs;  ///< uncertain inputs both scenarios have (common random numbers)
 };
 
+/// An error in one scenario's trials, with its index: the caller may know more of it (the command line: its file).
+class ComparisonTrialsError : public NumericError {
+public:
+    ComparisonTrialsError(std::size_t scenario, const std::string& name, const std::string& message)
+        : NumericError("scenario " + std::to_string(scenario) + " (\"" + name + "\"): in the Monte Carlo trials: " + message),
+          scenario_(scenario), message_(message) {}
+    std::size_t scenario() const noexcept { return scenario_; }      ///< index into the models compared
+    const std::string& message() const noexcept { return message_; }  ///< simulate()'s own message
+
+private:
+    std::size_t scenario_;
+    std::string message_;
+};
+
 struct ComparisonResult {
     std::vector<std::string> names;             ///< the scenarios' names, in the order given
     std::string currency;                       ///< shared by every scenario
@@ -62,8 +76,12 @@ struct ComparisonResult {
 ///
 /// Throws ParameterError("scenarios") for fewer than two models,
 /// ParameterError("currency") when their currencies differ,
-/// ParameterError("metric") for a metric one of them lacks, and whatever
-/// simulate() throws.
+/// ParameterError("metric") for a metric one of them lacks, what simulate()
+/// throws for bad options ("trials", "batch_size"; before any scenario runs),
+/// Cancelled when options.cancel is set during a run, and
+/// ComparisonTrialsError (a NumericError; scenario() is the model's index,
+/// message() simulate()'s message) for any other error of simulate() in one
+/// scenario's trials.
 inline ComparisonResult compare(const std::vector<Model>& models, const SimulationOptions& options,
                                 const std::string& metric = "npv") {
     CREDROI_REQUIRE(models.size() >= 2, "scenarios", "expected at least two scenarios to compare, found " << models.size());
@@ -72,15 +90,28 @@ inline ComparisonResult compare(const std::vector<Model>& models, const Simulati
                         "expected every scenario in " << models.front().scenario().currency << " (as \""
                                                       << models.front().scenario().name << "\"), found "
                                                       << m.scenario().currency << " in \"" << m.scenario().name << '"');
+    // simulate()'s checks of the options, here so that their errors are no scenario's.
+    CREDROI_REQUIRE(options.trials >= 1, "trials", "expected at least 1 trial, found " << options.trials);
+    CREDROI_REQUIRE(options.trials <= max_trials, "trials",
+                    "expected at most " << max_trials << " (2^32 - 1) trials in one run, found " << options.trials
+                                        << "; run several seeds instead");
+    CREDROI_REQUIRE(options.batch_size >= 1, "batch_size", "expected at least 1, found " << options.batch_size);
     SimulationOptions o = options;
     o.keep_trials = true;
     ComparisonResult r;
     r.common_random_numbers = options.sampler != Sampler::sobol;
     r.currency = models.front().scenario().currency;
-    for (const Model& m : models) {
+    for (std::size_t k = 0; k < models.size(); ++k) {
+        const Model& m = models[k];
         r.names.push_back(m.scenario().name);
         r.base.push_back(m.evaluate().metrics);
-        r.simulations.push_back(simulate(m, o));
+        try {
+            r.simulations.push_back(simulate(m, o));
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            throw ComparisonTrialsError(k, m.scenario().name, e.what());
+        }
     }
     auto column = [&](const SimulationResult& s) {
         const auto it = std::find(s.metric_names.begin(), s.metric_names.end(), metric);

@@ -518,6 +518,14 @@ inline RankSensitivity rank_sensitivity(const SimulationResult& result, const st
 // Sobol' indices
 // ---------------------------------------------------------------------------
 
+/// Throws ParameterError(key) unless n, the base sample size of
+/// sobol_indices, is a power of two in [2, 2^31]. Callers that take n from a
+/// user (the command line's --trials) check it under their own name first.
+inline void check_sobol_sample_size(std::uint64_t n, const char* key = "n") {
+    CREDROI_REQUIRE(n >= 2 && n <= (std::uint64_t{1} << 31) && (n & (n - 1)) == 0, key,
+                    "expected a power of two between 2 and 2^31 (e.g. 1024, 4096, 65536), found " << n);
+}
+
 /// First-order and total Sobol' indices of f for independent inputs.
 ///
 /// Design (Saltelli et al. 2010, section 3): points 0..N-1 of one scrambled
@@ -561,8 +569,7 @@ inline SobolIndices sobol_indices(const BatchFunction& f, const std::vector<Dist
                     "expected at most " << sobol_max_dimensions / 2 << " inputs (2 x inputs Sobol' dimensions), found "
                                         << d);
     const std::uint64_t N = options.n;
-    CREDROI_REQUIRE(N >= 2 && N <= (std::uint64_t{1} << 31) && (N & (N - 1)) == 0, "n",
-                    "expected a power of two between 2 and 2^31 (e.g. 1024, 4096, 65536), found " << N);
+    check_sobol_sample_size(N);
     CREDROI_REQUIRE(options.bootstrap != 1, "bootstrap", "expected 0 (no intervals) or at least 2 resamples, found 1");
     CREDROI_REQUIRE(options.confidence_level > 0.0 && options.confidence_level < 1.0, "confidence_level",
                     "expected in (0, 1), found " << detail::describe(options.confidence_level));

@@ -20,6 +20,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,11 +75,21 @@ CLI::Validator decimal_up_to(std::uint64_t max) {
         "0.." + std::to_string(max));
 }
 
-/// f(), whose errors name the scenario file: an error inside the trials (a
-/// cash flow that overflows in some trial, say) has no line of the file to
-/// point at, as the base case's errors have, but it has a file.
+/// What the command line puts between a file and an error raised after the
+/// file was read: where the error arose, there being no line of the file to
+/// point at, as the base case's errors have.
+constexpr const char* in_the_trials = "in the Monte Carlo trials";
+constexpr const char* in_the_analysis = "in the sensitivity analysis";
+
+credroi::NumericError naming_file(const std::string& file, const char* stage, const std::string& message) {
+    return credroi::NumericError(file + ": " + stage + ": " + message);
+}
+
+/// f(), whose errors name the scenario file and the stage (`in_the_trials`,
+/// `in_the_analysis`): an error there (a cash flow that overflows in some
+/// trial, say) has no line of the file to point at, but it has a file.
 template <class F>
-auto in_trials_of(const std::string& file, F&& f) -> decltype(f()) {
+auto in_file(const std::string& file, const char* stage, F&& f) -> decltype(f()) {
     try {
         return f();
     } catch (const credroi::Cancelled&) {
@@ -86,8 +97,13 @@ auto in_trials_of(const std::string& file, F&& f) -> decltype(f()) {
     } catch (const credroi::ScenarioError&) {
         throw;
     } catch (const credroi::Error& e) {
-        throw credroi::NumericError(file + ": in the Monte Carlo trials: " + e.what());
+        throw naming_file(file, stage, e.what());
     }
+}
+
+template <class F>
+auto in_trials_of(const std::string& file, F&& f) -> decltype(f()) {
+    return in_file(file, in_the_trials, std::forward<F>(f));
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -212,7 +228,13 @@ int main(int argc, char** argv) {
                 for (const std::string& f : files)
                     if (!target.empty() && target != "-" && same_file(target, f))
                         throw credroi::IoError("refusing to write over the scenario file '" + f + "'");
-            credroi::ComparisonResult result = credroi::compare(models, simulation_options(report_trials));
+            credroi::ComparisonResult result = [&] {
+                try {
+                    return credroi::compare(models, simulation_options(report_trials));
+                } catch (const credroi::ComparisonTrialsError& e) {
+                    throw naming_file(files.at(e.scenario()), in_the_trials, e.message());
+                }
+            }();
             // Two files may carry the same scenario name; the file tells them apart.
             for (std::size_t k = 0; k < result.names.size(); ++k)
                 if (std::count(result.names.begin(), result.names.end(), models[k].scenario().name) > 1)
@@ -271,6 +293,7 @@ int main(int argc, char** argv) {
                 for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
                 throw credroi::ParameterError("--metric", "no metric '" + metric + "'; choose one of: " + list);
             }
+            if (method == "sobol" && sens_trials > 0) credroi::check_sobol_sample_size(static_cast<std::uint64_t>(sens_trials), "--trials");
             const credroi::SensitivityInputs in = credroi::model_inputs(model);
             if (in.names.empty())
                 throw credroi::ParameterError("FILE", "the scenario has no uncertain inputs; write some as distributions, "
@@ -284,25 +307,29 @@ int main(int argc, char** argv) {
                                                                                             : credroi::sensitivity_table(r);
             };
             const credroi::BatchFunction f = method == "rank" ? credroi::BatchFunction{} : credroi::metric_function(model, metric);
+            // The options are checked above: what fails from here on is the
+            // scenario's, in its evaluation at the method's points.
+            auto analysis = [&](auto&& g) { return in_file(file, in_the_analysis, g); };
             if (method == "tornado") {
                 credroi::TornadoOptions o;
                 o.output_name = metric;
-                render(credroi::tornado(f, in.distributions, in.names, in.base, o));
+                render(analysis([&] { return credroi::tornado(f, in.distributions, in.names, in.base, o); }));
             } else if (method == "spider") {
                 credroi::SpiderOptions o;
                 o.output_name = metric;
-                render(credroi::spider(f, in.distributions, in.names, in.base, o));
+                render(analysis([&] { return credroi::spider(f, in.distributions, in.names, in.base, o); }));
             } else if (method == "sobol") {
                 credroi::SobolOptions o;
                 o.n = sens_trials > 0 ? static_cast<std::uint64_t>(sens_trials) : 4096;
                 o.seed = seed;
                 o.threads = threads;
                 o.output_name = metric;
-                render(credroi::sobol_indices(f, in.distributions, in.names, o));
+                render(analysis([&] { return credroi::sobol_indices(f, in.distributions, in.names, o); }));
             } else {
                 credroi::SimulationOptions o = simulation_options(sens_trials > 0 ? sens_trials : 10000);
                 o.keep_trials = true;
-                render(credroi::rank_sensitivity(in_trials_of(file, [&] { return credroi::simulate(model, o); }), metric));
+                const credroi::SimulationResult sim = in_trials_of(file, [&] { return credroi::simulate(model, o); });
+                render(analysis([&] { return credroi::rank_sensitivity(sim, metric); }));
             }
             emit(content, output, file);
             return 0;

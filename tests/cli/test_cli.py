@@ -306,6 +306,55 @@ def test_an_error_inside_the_trials_names_the_file(tmp_path):
     assert not out.exists()
 
 
+def test_compare_names_the_file_whose_trials_fail(tmp_path):
+    # The same overflowing scenario as above, second of three: the message
+    # must name its file, not the first's or the last's.
+    good = tmp_path / "good.toml"
+    good.write_text(TINY.read_text())
+    huge = tmp_path / "huge.toml"
+    huge.write_text(TINY.read_text() + "\n[[costs.recurring]]\nname = \"huge\"\nannual = { uniform = [0, 1e308] }\n")
+    out, html = tmp_path / "out.json", tmp_path / "compare.html"
+    p = run("compare", TINY, huge, good, "--trials", "1000", "--format", "json", "-o", out, "--report", html)
+    assert p.returncode == 1
+    assert p.stderr.startswith(f"credroi: error: {huge}: in the Monte Carlo trials: ")
+    assert "overflow" in p.stderr and str(good) not in p.stderr and str(TINY) not in p.stderr
+    assert not out.exists() and not html.exists()
+    # Too many trials is the option's fault, not a scenario's: no file named.
+    p = run("compare", TINY, huge, "--trials", str(2**32))
+    assert p.returncode == 1 and p.stderr.startswith("credroi: error: trials: ")
+
+
+@pytest.mark.parametrize("method", ["tornado", "spider", "sobol", "rank"])
+def test_an_error_inside_the_sensitivity_analysis_names_the_file(tmp_path, method):
+    # Valid (the base case's costs add up to 1.7e308), but the costs at an
+    # input's upper percentiles do not fit a double. For rank, whose own trials
+    # are the simulation's, a metric the only uncertain input cannot move.
+    scenario = tmp_path / "edge.toml"
+    if method == "rank":
+        scenario.write_text(TINY.read_text() + "\n[[costs.one_off]]\nname = \"late\"\n"
+                            "amount = { uniform = [0, 100] }\ndate = \"2026-09\"\n")
+        args = ("--metric", "net FY2026", "--trials", "200")
+    else:
+        scenario.write_text(TINY.read_text() + "\n[[costs.recurring]]\nname = \"huge\"\nannual = { uniform = [0, 1e308] }\n"
+                            "\n[[costs.recurring]]\nname = \"big\"\nannual = 1.2e308\n")
+        args = ("--trials", "64") if method == "sobol" else ()
+    assert run("validate", scenario).returncode == 0
+    out = tmp_path / "out.json"
+    p = run("sensitivity", scenario, "--method", method, *args, "--format", "json", "-o", out)
+    assert p.returncode == 1
+    assert p.stderr.startswith(f"credroi: error: {scenario}: in the sensitivity analysis: ")
+    assert ("takes one value only" if method == "rank" else "no finite value") in p.stderr
+    assert not out.exists()
+
+
+def test_sensitivity_option_errors_name_the_option_not_the_file():
+    p = run("sensitivity", CORPORATE, "--method", "sobol", "--trials", "1000")
+    assert p.returncode == 1 and "power of two" in p.stderr and str(CORPORATE) not in p.stderr
+    assert p.stderr.splitlines()[-1].startswith("credroi: error: --trials: ")
+    p = run("sensitivity", CORPORATE, "--metric", "npx")
+    assert p.returncode == 1 and p.stderr.startswith("credroi: error: --metric: ")
+
+
 def test_beta_shapes_that_once_hung_are_refused_at_their_key(tmp_path):
     for kind in ("{ beta = [1e50, 1e50] }", "{ pert = [0, 50, 100], lambda = 1e50 }"):
         scenario = tmp_path / "shape.toml"

@@ -114,6 +114,16 @@ def test_different_currencies_are_refused(corporate):
     assert e.value.path == "currency"
 
 
+def test_an_error_in_one_scenarios_trials_says_which(tiny):
+    # Valid (the base case is the median), but some trials' costs add up beyond a double.
+    text = TINY.read_text(encoding="utf-8").replace('name = "tiny"', 'name = "huge"', 1)
+    huge = credroi.Scenario.from_toml(text + '\n[[costs.recurring]]\nname = "huge"\nannual = { uniform = [0, 1e308] }\n')
+    with pytest.raises(credroi.NumericError) as e:
+        credroi.compare([tiny, huge, tiny], trials=1000)
+    assert e.value.scenario == 1
+    assert str(e.value).startswith('scenario 1 ("huge"): in the Monte Carlo trials: ') and "overflow" in str(e.value)
+
+
 def test_bad_report_format(comparison):
     with pytest.raises(credroi.ParameterError) as e:
         comparison.report("xml")

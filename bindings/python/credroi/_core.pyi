@@ -32,6 +32,7 @@ class ScenarioError(Error, ValueError):
 
 class NumericError(Error, ArithmeticError):
     """A numerical method did not converge, or a result overflowed."""
+    scenario: int  # only from compare(), for an error in one scenario's trials
 
 class IoError(Error, OSError):
     """Reading or writing a file failed."""

@@ -215,6 +215,11 @@ ParameterError
     Fewer than two scenarios ("scenarios"), different currencies
     ("currency"), a metric a scenario lacks ("metric"), ``names`` of the
     wrong length, bad trials, seed, sampler or threads.
+NumericError
+    A scenario's simulation failed in its trials (a cash flow beyond a
+    double, say); the message starts ``scenario K ("name"): in the Monte
+    Carlo trials:`` and the ``scenario`` attribute is K, its position in
+    ``scenarios``.
 KeyboardInterrupt
     Ctrl-C during the run.
 

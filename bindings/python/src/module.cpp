@@ -4,6 +4,7 @@
 // adds the pandas glue and the plots.
 #include "bindings.hpp"
 
+#include <credroi/comparison.hpp>
 #include <credroi/error.hpp>
 #include <credroi/output.hpp>
 #include <credroi/simulation.hpp>
@@ -83,7 +84,13 @@ line, column : int or None
 path : str
     The key path (``costs.one_off[0].date``); empty for a syntax error.)pbdoc",
                                 py::make_tuple(t.error, py::handle(PyExc_ValueError)));
-    t.numeric = make_exception(m, "NumericError", R"pbdoc(A numerical method did not converge, or a result overflowed.)pbdoc",
+    t.numeric = make_exception(m, "NumericError", R"pbdoc(A numerical method did not converge, or a result overflowed.
+
+Attributes
+----------
+scenario : int
+    Only when raised by ``credroi.compare`` from one scenario's trials: that
+    scenario's position in ``scenarios``.)pbdoc",
                                py::make_tuple(t.error, py::handle(PyExc_ArithmeticError)));
     t.io = make_exception(m, "IoError", R"pbdoc(Reading or writing a file failed.)pbdoc",
                           py::make_tuple(t.error, py::handle(PyExc_OSError)));
@@ -100,6 +107,8 @@ path : str
                    {"column", line_or_none(e.column())}, {"path", py::str(e.path())}});
         } catch (const ParameterError& e) {
             raise(error_types->parameter, e.what(), {{"path", py::str(e.path())}, {"message", py::str(e.message())}});
+        } catch (const ComparisonTrialsError& e) {
+            raise(error_types->numeric, e.what(), {{"scenario", py::int_(e.scenario())}});
         } catch (const NumericError& e) {
             raise(error_types->numeric, e.what(), {});
         } catch (const IoError& e) {
