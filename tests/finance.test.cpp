@@ -875,7 +875,12 @@ TEST_CASE("finance: irr_columns gives the bits of its unvectorised original, on 
         CHECK(ws.newton == ref.newton);
         CHECK(ws.fallback == ref.fallback);
         CHECK(ws.none == ref.none);
-        CHECK(ws.evaluations == ref.evaluations);
+        // Per group of irr_newton_lanes trials (8 in the reference): a wider group
+        // iterates as long as its slowest trial, so it takes at most as many passes.
+        if (credroi::detail::irr_newton_lanes == 8)
+            CHECK(ws.evaluations == ref.evaluations);
+        else
+            CHECK(ws.evaluations <= ref.evaluations);
         // Every path is taken (else the comparison proves little).
         CHECK(ref.newton > 100);
         CHECK(ref.fallback > 50);

@@ -30,6 +30,19 @@
 
 namespace credroi::detail {
 
+/// Trials per group of irr_columns' Newton passes. A lane that has converged
+/// is left alone while the others of its group iterate, so the width changes
+/// no result, only the speed: the Horner pass is a chain of dependent
+/// multiply-adds per lane, and it takes about four registers' worth of
+/// independent lanes to keep the vector units busy (two doubles to a
+/// register with SSE2; four with AVX, where 8 lanes measured 1.6 times slower
+/// than 16).
+#if defined(__AVX__)
+inline constexpr Eigen::Index irr_newton_lanes = 16;
+#else
+inline constexpr Eigen::Index irr_newton_lanes = 8;
+#endif
+
 /// Buffers irr_columns reuses from batch to batch.
 struct IrrColumnsWorkspace {
     // Per trial, all in double (counts and indices are small integers, exact)
@@ -40,7 +53,7 @@ struct IrrColumnsWorkspace {
     Eigen::ArrayXXd coefficients;      // their polynomials, one row each
     std::vector<double> row;
     std::uint64_t newton = 0, fallback = 0, none = 0;  // trials by path, for benchmarks
-    std::uint64_t evaluations = 0;                     // Horner passes, per group of 8 trials
+    std::uint64_t evaluations = 0;                     // Horner passes, per group of irr_newton_lanes trials
 };
 
 // The two CumulativeRootBound::bound() of one trial's flows v[0], v[stride],
@@ -392,7 +405,7 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     // near 0 that of the first (upper) or last (lower) nonzero flow. Trials go
     // in groups of `lanes`, whose p, p' and z stay in registers through the
     // Horner pass; the coefficients of a group at one power are contiguous.
-    constexpr Index lanes = 8;
+    constexpr Index lanes = irr_newton_lanes;
     for (const int which : {upper, lower}) {
         ws.trials.clear();
         for (Index t = 0; t < B; ++t)
