@@ -141,8 +141,10 @@ int main(int argc, char** argv) {
     const CLI::Validator seed_check = decimal_up_to(std::numeric_limits<std::uint64_t>::max());
     unsigned threads = 0;
     std::string sampler = "lhs", samples;
-    run->add_option("--trials", trials, "Monte Carlo trials (0: the base case only)")
-        ->transform(decimal_up_to(std::uint64_t{1} << 50));
+    // simulate()'s limit, checked as the option's: an error from inside the
+    // run would be reported against the scenario file.
+    const CLI::Validator trials_check = decimal_up_to(credroi::max_trials);
+    run->add_option("--trials", trials, "Monte Carlo trials (0: the base case only)")->transform(trials_check);
     run->add_option("--seed", seed, "Random seed; the same seed gives the same results at any thread count")
         ->transform(seed_check)
         ->capture_default_str();
@@ -159,7 +161,7 @@ int main(int argc, char** argv) {
     sensitivity->add_option("--method", method, "Method")->check(CLI::IsMember({"tornado", "spider", "rank", "sobol"}))->capture_default_str();
     sensitivity->add_option("--trials", sens_trials,
                             "rank: Monte Carlo trials (default 10000); sobol: base sample size N, a power of two (default 4096)")
-        ->transform(decimal_up_to(std::uint64_t{1} << 40));
+        ->transform(trials_check);
     sensitivity->add_option("--seed", seed, "Random seed (rank, sobol)")->transform(seed_check)->capture_default_str();
     sensitivity->add_option("--threads", threads, "Threads (0: every core)")->check(CLI::Range(0u, 1024u));
     sensitivity->add_option("--format", format, "Output format")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
@@ -173,8 +175,8 @@ int main(int argc, char** argv) {
     std::string report_output = "report.html";
     report->add_option("FILE", file, "Scenario file (TOML)")->required();
     report->add_option("--trials", report_trials, "Monte Carlo trials")
-        ->transform(decimal_up_to(std::uint64_t{1} << 40))
-        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40))
+        ->transform(trials_check)
+        ->check(CLI::Range(std::int64_t{1}, static_cast<std::int64_t>(credroi::max_trials)))
         ->capture_default_str();
     report->add_option("--seed", seed, "Random seed (printed in the report)")->transform(seed_check)->capture_default_str();
     report->add_option("--sampler", sampler, "Sampling design")->check(CLI::IsMember({"lhs", "mc", "sobol"}))->capture_default_str();
@@ -186,8 +188,8 @@ int main(int argc, char** argv) {
     std::string compare_report;
     compare->add_option("FILES", files, "Two or more scenario files; each is compared with the first")->required();
     compare->add_option("--trials", report_trials, "Monte Carlo trials per scenario")
-        ->transform(decimal_up_to(std::uint64_t{1} << 40))
-        ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40))
+        ->transform(trials_check)
+        ->check(CLI::Range(std::int64_t{1}, static_cast<std::int64_t>(credroi::max_trials)))
         ->capture_default_str();
     compare->add_option("--seed", seed, "Random seed, the same for every scenario")->transform(seed_check)->capture_default_str();
     compare->add_option("--sampler", sampler, "Sampling design (lhs and mc give common random numbers)")

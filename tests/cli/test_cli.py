@@ -321,7 +321,20 @@ def test_compare_names_the_file_whose_trials_fail(tmp_path):
     assert not out.exists() and not html.exists()
     # Too many trials is the option's fault, not a scenario's: no file named.
     p = run("compare", TINY, huge, "--trials", str(2**32))
-    assert p.returncode == 1 and p.stderr.startswith("credroi: error: trials: ")
+    assert p.returncode != 0 and "--trials: expected a whole number from 0 to 4294967295" in p.stderr
+    assert str(huge) not in p.stderr
+
+
+def test_more_trials_than_one_run_takes_is_the_options_error_in_every_command():
+    # simulate() takes at most 2^32 - 1 trials; above that, every command says
+    # so about --trials before it reads anything (once it blamed the file).
+    for command in ("run", "report", "compare", "sensitivity"):
+        files = [TINY, TINY] if command == "compare" else [TINY]
+        extra = ["--method", "rank"] if command == "sensitivity" else []
+        p = run(command, *files, *extra, "--trials", str(2**32))
+        assert p.returncode != 0, command
+        assert "--trials: expected a whole number from 0 to 4294967295" in p.stderr, (command, p.stderr)
+        assert str(TINY) not in p.stderr, command
 
 
 @pytest.mark.parametrize("method", ["tornado", "spider", "sobol", "rank"])
