@@ -90,12 +90,7 @@ inline ComparisonResult compare(const std::vector<Model>& models, const Simulati
                         "expected every scenario in " << models.front().scenario().currency << " (as \""
                                                       << models.front().scenario().name << "\"), found "
                                                       << m.scenario().currency << " in \"" << m.scenario().name << '"');
-    // simulate()'s checks of the options, here so that their errors are no scenario's.
-    CREDROI_REQUIRE(options.trials >= 1, "trials", "expected at least 1 trial, found " << options.trials);
-    CREDROI_REQUIRE(options.trials <= max_trials, "trials",
-                    "expected at most " << max_trials << " (2^32 - 1) trials in one run, found " << options.trials
-                                        << "; run several seeds instead");
-    CREDROI_REQUIRE(options.batch_size >= 1, "batch_size", "expected at least 1, found " << options.batch_size);
+    check_simulation_options(options);  // here, so that their errors are no scenario's
     SimulationOptions o = options;
     o.keep_trials = true;
     ComparisonResult r;

@@ -176,9 +176,10 @@ inline double physical_memory_bytes() {
 
 }  // namespace detail
 
-/// Runs the Monte Carlo simulation of a model. Throws ParameterError for bad
-/// options, Cancelled when options.cancel is set during the run.
-inline SimulationResult simulate(const Model& model, const SimulationOptions& options = {}) {
+/// Throws the ParameterError simulate() throws for options it cannot run
+/// with ("trials", "batch_size"), before any model is touched: for callers
+/// that run several simulations and must not blame one of them (compare()).
+inline void check_simulation_options(const SimulationOptions& options) {
     CREDROI_REQUIRE(options.trials >= 1, "trials", "expected at least 1 trial, found " << options.trials);
     // The fan-chart sketches count in 32 bits (half the memory, and a month
     // whose cumulative net is the same in every trial puts all of them in one
@@ -187,6 +188,12 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                     "expected at most " << max_trials << " (2^32 - 1) trials in one run, found " << options.trials
                                         << "; run several seeds instead");
     CREDROI_REQUIRE(options.batch_size >= 1, "batch_size", "expected at least 1, found " << options.batch_size);
+}
+
+/// Runs the Monte Carlo simulation of a model. Throws ParameterError for bad
+/// options, Cancelled when options.cancel is set during the run.
+inline SimulationResult simulate(const Model& model, const SimulationOptions& options = {}) {
+    check_simulation_options(options);
     const auto& inputs = model.inputs();
     const std::vector<int>& uncertain = model.uncertain_inputs();
     const auto d = static_cast<Eigen::Index>(uncertain.size());
