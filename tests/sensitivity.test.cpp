@@ -698,6 +698,20 @@ TEST_CASE("sensitivity: report text for people and tools") {
               "relative attrition reduction (benefits.retention)");
         CHECK(credroi::input_label("x1") == "x1");
     }
+    SUBCASE("numbers for people, beyond any integer type") {
+        using credroi::detail::people_number;
+        CHECK(people_number(2500.5) == "2,501");  // rounded half away from zero, as before
+        CHECK(people_number(-1234567.4) == "-1,234,567");
+        CHECK(people_number(999.94) == "999.9");
+        // 2^70 and -2^64, exact in a double: once cast to long long (undefined; printed as -0 or garbage)
+        CHECK(people_number(1180591620717411303424.0) == "1,180,591,620,717,411,303,424");
+        CHECK(people_number(-18446744073709551616.0) == "-18,446,744,073,709,551,616");
+        // The double nearest 1e307 is 9.99999999999999986e306: 307 digits, 102 commas.
+        const std::string huge = people_number(1e307);
+        CHECK(huge.size() == 307 + 102);
+        CHECK(huge.rfind("9,999,999,999,999,999,86", 0) == 0);
+        CHECK(people_number(std::numeric_limits<double>::infinity()) == "-");
+    }
     SUBCASE("tornado") {
         credroi::TornadoResult r;
         r.output_name = "npv";

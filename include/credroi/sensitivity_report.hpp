@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -56,8 +57,11 @@ inline std::string people_number(double x) {
     if (!std::isfinite(x)) return "-";
     std::ostringstream os;
     if (std::fabs(x) >= 1000) {
-        const double r = std::round(std::fabs(x));
-        std::string digits = std::to_string(static_cast<long long>(r));
+        // The rounded value in fixed notation, not through an integer type:
+        // amounts beyond 2^63 (a scenario in the wrong units, say) overflow
+        // any integer, and the conversion is then undefined.
+        os << std::fixed << std::setprecision(0) << std::round(std::fabs(x));
+        std::string digits = os.str();
         for (auto k = static_cast<long>(digits.size()) - 3; k > 0; k -= 3) digits.insert(static_cast<std::size_t>(k), ",");
         return (x < 0 ? "-" : "") + digits;
     }
