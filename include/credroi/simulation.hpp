@@ -45,6 +45,7 @@ public:
 
 /// The most trials one simulate() call takes.
 inline constexpr std::uint64_t max_trials = 4294967295u;
+static_assert(max_trials <= std::numeric_limits<std::uint32_t>::max(), "simulate()'s sketches count trials in 32 bits");
 
 struct SimulationOptions {
     std::uint64_t trials = 10000;
@@ -295,7 +296,9 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     const Eigen::Index evaluation_block = 256;  // trials per pass through the model (see the worker)
 
     struct Worker {
-        std::vector<detail::QuantileSketch<std::uint64_t>> metric_sketch;
+        // 32-bit counts: no bucket can hold more than max_trials = 2^32 - 1
+        // values, and half the bytes keep more of the buckets in the cache.
+        std::vector<detail::QuantileSketch<std::uint32_t>> metric_sketch;
         std::vector<detail::QuantileSketch<std::uint32_t>> band_sketch;
         std::vector<double> min, max;
         std::vector<std::uint64_t> count, shortfall_years;
