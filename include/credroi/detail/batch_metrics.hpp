@@ -114,16 +114,16 @@ inline bool payback_step(BatchMetricsWorkspace::PaybackState& s, double f, std::
 }
 
 #if defined(__AVX__) && defined(__GNUC__)
-// payback_step for every trial of the batch, both paybacks at once, a vector of
-// trials at a time (GCC/Clang vector extensions: four trials to an AVX
-// register, eight under AVX-512): each lane does
-// payback_of's operations in its order (the same bits), the branches become
-// masks, and the vector's state stays in registers through the months until
-// all its trials have paid back. Each month's step is a long chain of
-// dependent operations; four or more trials side by side keep the units busy
-// where one pair of trials would wait on it. (With SSE2 alone, the version
-// below: GCC spills a wider vector type to memory.) False where payback_of
-// would throw (an overflow before the trial paid back).
+// payback_step for every trial of the batch, both paybacks at once, a vector
+// of trials at a time (GCC/Clang vector extensions: four trials to an AVX
+// register, eight under AVX-512): each lane does payback_of's operations in
+// its order (the same bits), the branches become masks, and the vector's state
+// stays in registers through the months until all its trials have paid back.
+// Each month's step is a long chain of dependent operations; four or more
+// trials side by side keep the units busy where one pair would wait on it.
+// (SSE2 builds use the version below: with a four-wide type GCC spills to the
+// stack.) False where payback_of would throw (an overflow before the trial
+// paid back).
 inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log_x, Eigen::Index T, Eigen::Index shift,
                             bool same_rate, Eigen::ArrayXXd& out) {
     using Eigen::Index;
@@ -133,7 +133,7 @@ inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log
     constexpr int W = 4;
 #endif
     typedef double pack __attribute__((vector_size(W * sizeof(double))));
-    typedef std::int64_t mask __attribute__((vector_size(W * sizeof(double))));
+    typedef std::int64_t mask __attribute__((vector_size(W * sizeof(double))));  // a comparison's result
     const Index B = ws.net.rows();
     std::vector<double>& common_factor = ws.payback_factor;  // (1 + rate)^-j when every trial has the same rate
     if (same_rate) {
@@ -143,7 +143,13 @@ inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log
     const pack zero = pack{}, one = zero + 1.0;
     const pack nan = zero + std::numeric_limits<double>::quiet_NaN();
     const pack noise_per_gross = zero + 32.0 * std::numeric_limits<double>::epsilon();
-    const mask magnitude_mask = mask{} + std::numeric_limits<std::int64_t>::max(), sign_bit = ~magnitude_mask;
+    const mask sign_bit = mask{} + std::numeric_limits<std::int64_t>::min();
+    // Bitwise operations on doubles, exact: |x|, -x, and m ? a : b per lane.
+    auto magnitude = [&](const pack& x) { return reinterpret_cast<pack>(reinterpret_cast<mask>(x) & ~sign_bit); };
+    auto negated = [&](const pack& x) { return reinterpret_cast<pack>(reinterpret_cast<mask>(x) ^ sign_bit); };
+    auto select = [](const mask& m, const pack& a, const pack& b) {
+        return reinterpret_cast<pack>((m & reinterpret_cast<mask>(a)) | (~m & reinterpret_cast<mask>(b)));
+    };
     struct State {
         pack sum, compensation, gross, previous, result;
         mask negative, done;
@@ -151,22 +157,19 @@ inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log
     mask overflow = mask{};
     auto step = [&](State& s, const pack& f, const pack& j_minus_1) {
         const pack next = s.sum + f;
-        const mask larger_sum = reinterpret_cast<pack>(reinterpret_cast<mask>(s.sum) & magnitude_mask) >= reinterpret_cast<pack>(reinterpret_cast<mask>(f) & magnitude_mask);
-        const pack if_sum = (s.sum - next) + f, if_flow = (f - next) + s.sum;
-        s.compensation = s.compensation + reinterpret_cast<pack>((larger_sum & reinterpret_cast<mask>(if_sum)) | (~larger_sum & reinterpret_cast<mask>(if_flow)));
+        const mask larger_sum = magnitude(s.sum) >= magnitude(f);
+        s.compensation = s.compensation + select(larger_sum, (s.sum - next) + f, (f - next) + s.sum);
         s.sum = next;
-        s.gross = s.gross + reinterpret_cast<pack>(reinterpret_cast<mask>(f) & magnitude_mask);
+        s.gross = s.gross + magnitude(f);
         const pack cumulative = s.sum + s.compensation;
         // x - x is 0 exactly when x is finite
         const mask finite = ((cumulative - cumulative) == zero) & ((s.gross - s.gross) == zero);
         overflow |= ~s.done & ~finite;
-        const pack noise = noise_per_gross * s.gross;
-        const mask below = cumulative < reinterpret_cast<pack>(reinterpret_cast<mask>(noise) ^ sign_bit);
+        const mask below = cumulative < negated(noise_per_gross * s.gross);
         const mask crossing = ~s.done & ~below & s.negative;
         // std::min(1.0, q) is q < 1 ? q : 1 (a NaN q gives 1)
-        const pack q = reinterpret_cast<pack>(reinterpret_cast<mask>(s.previous) ^ sign_bit) / (cumulative - s.previous);
-        const pack fraction = reinterpret_cast<pack>(((q < one) & reinterpret_cast<mask>(q)) | (~(q < one) & reinterpret_cast<mask>(one)));
-        s.result = reinterpret_cast<pack>((crossing & reinterpret_cast<mask>(j_minus_1 + fraction)) | (~crossing & reinterpret_cast<mask>(s.result)));
+        const pack q = negated(s.previous) / (cumulative - s.previous);
+        s.result = select(crossing, j_minus_1 + select(q < one, q, one), s.result);
         s.negative |= ~s.done & below;
         s.done |= crossing;
         s.previous = cumulative;
@@ -176,7 +179,8 @@ inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log
         State simple{zero, zero, zero, zero, nan, mask{}, mask{}}, discounted = simple;
         for (Index j = 0; j < T; ++j) {
             pack f = zero;
-            if (j >= shift) std::memcpy(&f, ws.net.col(j - shift).data() + t, static_cast<std::size_t>(lanes) * sizeof(double));
+            if (j >= shift)
+                std::memcpy(&f, ws.net.col(j - shift).data() + t, static_cast<std::size_t>(lanes) * sizeof(double));
             // static_cast<double>(j - 1) of payback_of's size_t j: used only once a
             // trial has been negative, so from j = 1 on
             const pack j_minus_1 = zero + (j > 0 ? static_cast<double>(j - 1) : 0.0);
@@ -194,8 +198,7 @@ inline bool payback_columns(BatchMetricsWorkspace& ws, const Eigen::ArrayXd& log
         }
         for (int k = 0; k < 2; ++k) {
             const State& s = k == 0 ? simple : discounted;
-            // done ? result : negative ? NaN : 0
-            const pack r = reinterpret_cast<pack>((s.done & reinterpret_cast<mask>(s.result)) | (~s.done & s.negative & reinterpret_cast<mask>(nan)));
+            const pack r = select(s.done, s.result, select(s.negative, nan, zero));  // done ? result : negative ? NaN : 0
             for (int l = 0; l < lanes; ++l) out(t + l, 5 + k) = r[l];
         }
     }

@@ -37,7 +37,7 @@ namespace credroi::detail {
 /// multiply-adds per lane, and it takes about four registers' worth of
 /// independent lanes to keep the vector units busy (two doubles to a
 /// register with SSE2; four with AVX, where 8 lanes measured 1.6 times slower
-/// than 16).
+/// than 16; eight with AVX-512). See horner_pass.
 #if defined(__AVX512F__)
 inline constexpr Eigen::Index irr_newton_lanes = 32;
 #elif defined(__AVX__)
