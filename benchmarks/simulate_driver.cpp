@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include "../src/cpu_variant.hpp"
+
 namespace {
 
 long peak_rss_kib() {
@@ -66,6 +68,10 @@ std::string json_number(double x) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (const std::string problem = credroi_cpu::run_best_variant(argv); !problem.empty()) {
+        std::cerr << "credroi_bench_simulate: " << problem << "\n";
+        return 2;
+    }
     std::string file = CREDROI_BENCH_SCENARIO;
     credroi::SimulationOptions o;
     o.trials = 100000;
@@ -129,7 +135,7 @@ int main(int argc, char** argv) {
         const credroi::MetricSummary& npv = r.metric("npv");
 
         std::ostringstream os;
-        os << "{\"program\": \"credroi_bench_simulate\", \"scenario\": \"" << file << "\""
+        os << "{\"program\": \"credroi_bench_simulate\", \"cpu\": \"" << credroi_cpu::built_for() << "\", \"scenario\": \"" << file << "\""
            << ", \"trials\": " << o.trials << ", \"threads_requested\": " << o.threads << ", \"threads\": " << r.threads
            << ", \"sampler\": \"" << credroi::to_string(o.sampler) << "\", \"seed\": " << o.seed
            << ", \"batch_size\": " << o.batch_size << ", \"correlations\": " << (correlations ? "true" : "false")

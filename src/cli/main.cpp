@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "../cpu_variant.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -127,8 +129,13 @@ void emit(const std::string& content, const std::string& output, const std::stri
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (const std::string problem = credroi_cpu::run_best_variant(argv); !problem.empty()) {
+        std::cerr << "credroi: " << problem << "\n";
+        return 2;
+    }
     CLI::App app{"credroi: will a digital badge or credential programme pay off, when, and how sure are we?"};
-    app.set_version_flag("--version", std::string("credroi ") + credroi::version());
+    const std::string build = credroi_cpu::built_for();
+    app.set_version_flag("--version", std::string("credroi ") + credroi::version() + (build == "baseline" ? "" : " (" + build + ")"));
     app.require_subcommand(1);
 
     std::string file, format = "table", output;

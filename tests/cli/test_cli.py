@@ -27,9 +27,73 @@ def run_json(path):
     return json.loads(run("run", path, "--format", "json", check=True).stdout)
 
 
+def run_env(env, *args):
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env})
+
+
 def test_version_matches_the_project():
-    p = run("--version", check=True)
-    assert p.stdout.strip() == f"credroi {os.environ.get('CREDROI_VERSION', '0.1.0')}"
+    version = os.environ.get("CREDROI_VERSION", "0.1.0")
+    p = run_env({"CREDROI_CPU": "baseline"}, "--version")
+    assert p.returncode == 0 and p.stdout.strip() == f"credroi {version}"
+    # Unless capped, a CPU variant may run (src/cpu_variant.hpp): it says which.
+    assert run("--version", check=True).stdout.strip() in {
+        f"credroi {version}", f"credroi {version} (x86-64-v3)", f"credroi {version} (x86-64-v4)"}
+
+
+def cpu_flags():
+    try:
+        text = pathlib.Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def variants_built():
+    return [level for level in ("x86-64-v3", "x86-64-v4") if os.access(f"{BIN}-{level}", os.X_OK)]
+
+
+@pytest.mark.skipif(not variants_built(), reason="built without CREDROI_CPU_VARIANTS")
+def test_the_newest_cpu_variant_the_machine_runs_is_chosen_and_can_be_capped():
+    flags = cpu_flags()
+    v3 = {"avx2", "fma", "bmi1", "bmi2", "avx", "popcnt"} <= flags
+    v4 = v3 and {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"} <= flags
+    version = os.environ.get("CREDROI_VERSION", "0.1.0")
+    expected = "x86-64-v4" if v4 and "x86-64-v4" in variants_built() else "x86-64-v3" if v3 else None
+    shown = run("--version", check=True).stdout.strip()
+    assert shown == (f"credroi {version} ({expected})" if expected else f"credroi {version}")
+    capped = run_env({"CREDROI_CPU": "x86-64-v3"}, "--version").stdout.strip()
+    assert capped == (f"credroi {version} (x86-64-v3)" if v3 else f"credroi {version}")
+    assert run_env({"CREDROI_CPU": "baseline"}, "--version").stdout.strip() == f"credroi {version}"
+
+
+def test_an_unknown_cpu_cap_is_an_error():
+    p = run_env({"CREDROI_CPU": "pentium"}, "run", TINY)
+    assert p.returncode == 2
+    assert "CREDROI_CPU" in p.stderr and "pentium" in p.stderr and p.stdout == ""
+
+
+@pytest.mark.skipif(not variants_built(), reason="built without CREDROI_CPU_VARIANTS")
+@pytest.mark.parametrize("cap", ["x86-64-v3", "x86-64-v4"])
+def test_cpu_variants_agree_with_the_baseline_to_rounding(cap):
+    # Each variant reproduces its own bits at any thread count (the native
+    # test run checks the engine's vector paths); across variants only the
+    # order of some sums changes, so the numbers agree to rounding.
+    args = ("run", ROOT / "examples" / "corporate-ld.toml", "--trials", "30000", "--threads", "2", "--format", "json")
+    base = json.loads(run_env({"CREDROI_CPU": "baseline"}, *args).stdout)
+    other = run_env({"CREDROI_CPU": cap}, *args)
+    assert other.returncode == 0, other.stderr
+    other = json.loads(other.stdout)
+    assert other["simulation"]["trials"] == 30000
+    for name, m in base["simulation"]["metrics"].items():
+        for key, value in m.items():
+            if isinstance(value, float) and math.isfinite(value):
+                assert other["simulation"]["metrics"][name][key] == pytest.approx(value, rel=1e-9, abs=1e-6), (name, key)
+    again = json.loads(run_env({"CREDROI_CPU": cap}, *args[:-4], "--threads", "1", "--format", "json").stdout)
+    assert again["simulation"] == other["simulation"] | {"threads": again["simulation"].get("threads")}
 
 
 def test_help_lists_the_commands():
