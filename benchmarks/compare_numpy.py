@@ -165,9 +165,16 @@ def main() -> int:
     numpy_model = os.path.join(HERE, "numpy_model.py")
     trials = [int(t) for t in args.trials.split(",")]
     info = machine()
+    # Which build of credroi runs: the driver runs the newest CPU variant this
+    # machine has (src/cpu_variant.hpp; CREDROI_CPU caps it), as NumPy picks
+    # its SIMD loops at run time.
+    probe = subprocess.run([driver, args.scenario, "--trials", "1000", "--threads", "1"], capture_output=True, text=True)
+    info["credroi_cpu"] = (json.loads(probe.stdout.strip().splitlines()[-1]).get("cpu", "baseline")
+                           if probe.returncode == 0 and probe.stdout.strip() else "unknown")
     print(f"# credroi vs NumPy — {info['date']}")
     print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']}; load {info['load_at_start']}; "
-          f"git {info['git_commit']}{' (dirty tree)' if info['git_dirty'] else ''}; NumPy {info['numpy']}")
+          f"git {info['git_commit']}{' (dirty tree)' if info['git_dirty'] else ''}; NumPy {info['numpy']}; "
+          f"credroi build {info['credroi_cpu']}")
     print(f"scenario: {os.path.relpath(args.scenario, ROOT)}; credroi sampler {args.sampler}; seed {args.seed}; "
           f"best of {args.repeats}\n")
 

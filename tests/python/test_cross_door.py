@@ -3,14 +3,19 @@
 Needs the credroi executable (CREDROI_BIN, or <build>/credroi beside the package).
 """
 import io
+import json
 import math
+import os
+import pathlib
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import credroi
-from credroi_test_support import CORPORATE, EXAMPLES, TINY, cli_json, needs_cli, run_cli
+from credroi_test_support import CLI, CORPORATE, EXAMPLES, TINY, cli_json, needs_cli, run_cli
 
 pytestmark = needs_cli
 
@@ -97,3 +102,49 @@ def test_report_is_the_command_lines_output():
     assert s.report(format="csv") == run_cli("run", CORPORATE, "--format", "csv").stdout
     sim = s.simulate(trials=800, seed=4)
     assert s.report(sim) == run_cli("run", CORPORATE, "--trials", 800, "--seed", 4).stdout
+
+
+def _variants_built():
+    package = pathlib.Path(credroi.__file__).parent
+    return [level for level in ("x86-64-v4", "x86-64-v3")
+            if list((package / ("_" + level.replace("-", "_"))).glob("_core*.so"))]
+
+
+def test_the_package_loads_the_build_the_command_line_runs():
+    # One test of the CPU decides for both doors (src/cpu_variant.hpp).
+    from credroi import _cpu
+    level = _cpu.best_level()
+    order = ["x86-64-v4", "x86-64-v3"]
+    allowed = order[order.index(level):] if level in order else []
+    expected = next((v for v in allowed if v in _variants_built()), "baseline")
+    assert credroi._cpu_variant == expected
+    assert sys.modules["credroi._core"] is credroi._core
+    shown = run_cli("--version").stdout.strip()
+    assert shown.endswith(f"({expected})") if expected != "baseline" else not shown.endswith(")")
+
+
+@pytest.mark.parametrize("cap", ["baseline", "x86-64-v3", "x86-64-v4"])
+def test_a_capped_cpu_gives_both_doors_the_same_build_and_bits(cap):
+    env = {**os.environ, "CREDROI_CPU": cap}
+    args = ["run", str(CORPORATE), "--trials", "2000", "--seed", "9", "--format", "json"]
+    doc = json.loads(subprocess.run([CLI, *args], env=env, capture_output=True, text=True, timeout=300, check=True).stdout)
+    code = ("import credroi, json, sys\n"
+            "r = credroi.Scenario.from_file(sys.argv[1]).simulate(trials=2000, seed=9)\n"
+            "print(json.dumps([credroi._cpu_variant, r.summary_records, r.probability_npv_positive]))\n")
+    p = subprocess.run([sys.executable, "-c", code, str(CORPORATE)], env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    variant, records, probability = json.loads(p.stdout)
+    cli_variant = subprocess.run([CLI, "--version"], env=env, capture_output=True, text=True).stdout.strip()
+    assert (variant == "baseline") == (not cli_variant.endswith(")")) and cli_variant.endswith(f"({variant})") == (variant != "baseline")
+    assert variant in ("baseline", cap) or (cap == "x86-64-v4" and variant == "x86-64-v3")
+    assert probability == doc["simulation"]["probability_npv_positive"]
+    for record in records:
+        for key, value in doc["simulation"]["metrics"][record["name"]].items():
+            assert same(record[key], value), (cap, record["name"], key)
+
+
+def test_an_unknown_cpu_cap_is_an_import_error_naming_it():
+    env = {**os.environ, "CREDROI_CPU": "i386"}
+    p = subprocess.run([sys.executable, "-c", "import credroi"], env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode != 0
+    assert "ImportError" in p.stderr and "CREDROI_CPU" in p.stderr and "i386" in p.stderr

@@ -41,7 +41,50 @@ plot
 """
 import abc as _abc
 
-from ._core import (
+
+def _load_core():
+    """Loads the build of the compiled core for the newest x86-64 level this CPU
+    runs, as ``credroi._core``; returns the level ("baseline" for the portable
+    build). The command line makes the same choice (src/cpu_variant.hpp, asked
+    through ``_cpu``), so both give the same bits on one machine;
+    ``CREDROI_CPU=baseline`` (or ``x86-64-v3``) caps it."""
+    import importlib.machinery
+    import importlib.util
+    import os
+    import sys
+
+    from . import _cpu
+
+    try:
+        level = _cpu.best_level()
+    except ValueError as e:
+        raise ImportError(str(e)) from None
+    levels = ["x86-64-v4", "x86-64-v3"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in levels[levels.index(level):] if level in levels else []:
+        folder = os.path.join(here, "_" + candidate.replace("-", "_"))
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_core" + suffix)
+            if not os.path.isfile(path):
+                continue
+            name = __name__ + "._core"
+            loader = importlib.machinery.ExtensionFileLoader(name, path)
+            spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+            try:
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[name] = module
+                loader.exec_module(module)
+            except ImportError:  # a damaged file: the next level, or the portable build
+                sys.modules.pop(name, None)
+                continue
+            return candidate
+    return "baseline"
+
+
+#: Which build of the compiled core runs: "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2) or "baseline".
+_cpu_variant = _load_core()
+
+from ._core import (  # noqa: E402
     Beta,
     Cancelled,
     ComparisonResult,
@@ -76,7 +119,7 @@ from ._core import (
     xirr_result,
     xnpv,
 )
-from . import _core, _results
+from . import _core, _results  # noqa: E402
 
 _results.install()
 
