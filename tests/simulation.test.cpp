@@ -156,6 +156,62 @@ TEST_CASE("simulation: summaries against analytic values") {
     CHECK(r.cumulative_net_bands(3, 0) == Approx(-2000.0).epsilon(2e-3));
 }
 
+TEST_CASE("simulation: a block's moments skip missing values and merge to the whole's") {
+    using credroi::detail::block_moments;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    {
+        // {1, 2, NaN, 4}: n = 3, mean = 7/3;
+        // (1 - 7/3)^2 = 16/9, (2 - 7/3)^2 = 1/9, (4 - 7/3)^2 = 25/9; m2 = 42/9 = 14/3.
+        const double v[] = {1.0, 2.0, nan, 4.0};
+        const auto w = block_moments(v, 4, 1.0, 4.0);
+        CHECK(w.n == 3);
+        CHECK(w.mean == Approx(7.0 / 3.0).epsilon(1e-15));
+        CHECK(w.m2 == Approx(14.0 / 3.0).epsilon(1e-15));
+    }
+    {
+        // Equal values: their mean exactly, no spread (a sum of 0.1s would round).
+        const std::vector<double> v(37, 0.1);
+        const auto w = block_moments(v.data(), 37, 0.1, 0.1);
+        CHECK(w.n == 37);
+        CHECK(w.mean == 0.1);
+        CHECK(w.m2 == 0.0);
+    }
+    {
+        // Only missing values: nothing.
+        const double v[] = {nan, nan};
+        CHECK(block_moments(v, 2, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()).n == 0);
+    }
+    // 1..100 with every 7th missing, in blocks of 13 (across the 8 partial sums
+    // and their remainders), merged in order: the moments of all of them, by
+    // long double sums.
+    std::vector<double> v;
+    for (int k = 1; k <= 100; ++k) v.push_back(k % 7 == 0 ? nan : static_cast<double>(k));
+    credroi::detail::Welford all;
+    for (std::size_t at = 0; at < v.size(); at += 13) {
+        const auto len = static_cast<Eigen::Index>(std::min<std::size_t>(13, v.size() - at));
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (Eigen::Index t = 0; t < len; ++t)
+            if (!std::isnan(v[at + static_cast<std::size_t>(t)])) {
+                lo = std::min(lo, v[at + static_cast<std::size_t>(t)]);
+                hi = std::max(hi, v[at + static_cast<std::size_t>(t)]);
+            }
+        all.merge(block_moments(v.data() + at, len, lo, hi));
+    }
+    long double sum = 0, squares = 0;
+    std::uint64_t n = 0;
+    for (double x : v)
+        if (!std::isnan(x)) {
+            sum += x;
+            ++n;
+        }
+    const long double mean = sum / static_cast<long double>(n);
+    for (double x : v)
+        if (!std::isnan(x)) squares += (x - mean) * (x - mean);
+    CHECK(all.n == 86);  // 100 - 14 multiples of 7
+    CHECK(all.mean == Approx(static_cast<double>(mean)).epsilon(1e-15));
+    CHECK(all.m2 == Approx(static_cast<double>(squares)).epsilon(1e-14));
+}
+
 TEST_CASE("simulation: sketched percentiles match exact ones") {
     const credroi::Model model(uncertain_scenario());
     credroi::SimulationOptions o;
