@@ -17,10 +17,6 @@
 
 #include <Eigen/Core>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -124,23 +120,65 @@ inline void cumulative_root_bounds(const double* v, Eigen::Index stride, Eigen::
     backward_bound = backward.bound();
 }
 
-#if defined(__SSE2__)
-// cumulative_root_bounds for up to `lanes` trials at once, two per SSE2
-// register: trial l's flow at period i is v[i * stride + l], its range
-// [begin[l], end[l]) (empty: nothing counted). Each trial goes through
-// exactly the operations of CumulativeRootBound::add, in the same order (the
-// IEEE operations of SSE2 are those of scalar code), so its counts are
-// irr()'s; periods outside its range are discarded by masks, needed only
-// where the ranges of the trials differ. Across trials along the columns, the
-// many independent dependency chains keep the units busy where one trial's
-// chain would wait on each addition. Written with intrinsics: the compiler
-// does not if-convert these selects on its own.
-template <int lanes>
-class CumulativeRootBoundsSse2 {
-public:
-    static_assert(lanes % 2 == 0, "pairs of trials");
+#if defined(__GNUC__) && defined(__SSE2__)
+// The vector type of the classification passes below: as wide as the build's
+// widest registers (GCC/Clang vector extensions), so that an x86-64-v3 or -v4
+// build takes four or eight trials per operation where SSE2 takes two. Each
+// lane does the IEEE operations of the scalar code in its order: the same
+// bits at any width.
+namespace irr_simd {
+#if defined(__AVX512F__)
+inline constexpr int width = 8;
+#elif defined(__AVX__)
+inline constexpr int width = 4;
+#else
+inline constexpr int width = 2;
+#endif
+typedef double pack __attribute__((vector_size(width * sizeof(double))));
+typedef std::int64_t mask __attribute__((vector_size(width * sizeof(double))));  // a comparison's result
+inline pack load(const double* p) {
+    pack v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(double* p, const pack& v) { std::memcpy(p, &v, sizeof v); }
+inline pack bits(const mask& m) { return reinterpret_cast<pack>(m); }
+inline mask bits(const pack& v) { return reinterpret_cast<mask>(v); }
+/// A comparison's result as plain bits. GCC otherwise treats it as a vector
+/// of booleans and turns `mask & value`, `mask | mask`, ~mask into per-lane
+/// choices, which SSE2 (no 64-bit integer compare before SSE4.1) carries out
+/// lane by lane in scalar code; hidden from it, they stay one instruction.
+inline mask opaque(mask m) {
+#if !defined(__SSE4_1__)
+    __asm__("" : "+x"(m));
+#endif
+    return m;
+}
+inline mask less(const pack& a, const pack& b) { return opaque(a < b); }
+inline mask less_equal(const pack& a, const pack& b) { return opaque(a <= b); }
+inline mask equal(const pack& a, const pack& b) { return opaque(a == b); }
+/// m ? a : b per lane
+inline pack select(const mask& m, const pack& a, const pack& b) { return bits((m & bits(a)) | (~m & bits(b))); }
+/// m ? a : 0 per lane
+inline pack keep(const mask& m, const pack& a) { return bits(m & bits(a)); }
+inline pack magnitude(const pack& x) { return bits(bits(x) & (mask{} + std::numeric_limits<std::int64_t>::max())); }
+}  // namespace irr_simd
 
-    // Trials l < m, m even.
+// cumulative_root_bounds for up to `lanes` trials at once, a register's width
+// of trials per operation: trial l's flow at period i is v[i * stride + l],
+// its range [begin[l], end[l]) (empty: nothing counted). Each trial goes
+// through exactly the operations of CumulativeRootBound::add, in the same
+// order, so its counts are irr()'s; periods outside its range are discarded
+// by masks, needed only where the ranges of the trials differ. Across trials
+// along the columns, the many independent dependency chains keep the units
+// busy where one trial's chain would wait on each addition.
+template <int lanes>
+class CumulativeRootBoundsPacked {
+public:
+    static constexpr int width = irr_simd::width;
+    static_assert(lanes % width == 0, "whole registers of trials");
+
+    // Trials l < m, m a multiple of width.
     void run(const double* v, Eigen::Index stride, const double* begin, const double* end, int m) {
         // [lo, hi): some trial counts; [all_lo, all_hi): every counting trial does.
         double lo = std::numeric_limits<double>::infinity(), hi = -lo, all_lo = -lo, all_hi = lo;
@@ -158,10 +196,10 @@ public:
         // last entry, S_n with the noise of S_n, are not ambiguous either, and
         // differ in sign when the S_j change sign once: so T counts one or more.)
         // Most series need only the first, half the work.
-        int all[lanes / 2] = {}, again[lanes / 2] = {};
-        for (int l = 0; l < m; l += 2) all[l / 2] = l;
-        forward_.template sweep<false>(range, all, m / 2, false);
-        backward_.template sweep<false>(range, all, m / 2, true);
+        int all[lanes / width] = {}, again[lanes / width] = {};
+        for (int l = 0; l < m; l += width) all[l / width] = l;
+        forward_.template sweep<false>(range, all, m / width, false);
+        backward_.template sweep<false>(range, all, m / width, true);
         forward_.template sweep<true>(range, again, forward_.needing_second(range, again), false);
         backward_.template sweep<true>(range, again, backward_.needing_second(range, again), true);
     }
@@ -169,6 +207,8 @@ public:
     std::size_t backward_bound(int l) const { return backward_.bound(l); }
 
 private:
+    using pack = irr_simd::pack;
+    using mask = irr_simd::mask;
     struct Range {
         const double* v;
         Eigen::Index stride;
@@ -177,97 +217,96 @@ private:
         double lo, hi, all_lo, all_hi;
     };
     struct State {
-        alignas(16) double count[lanes], sum[lanes], gross[lanes], sum2[lanes], abs2[lanes], noise2[lanes];
-        alignas(16) double changes1[lanes], last1[lanes], changes2[lanes], last2[lanes];  // SignChangeCounter first, second
+        alignas(64) double count[lanes], sum[lanes], gross[lanes], sum2[lanes], abs2[lanes], noise2[lanes];
+        alignas(64) double changes1[lanes], last1[lanes], changes2[lanes], last2[lanes];  // SignChangeCounter first, second
 
-        // Adds the flows of the range to the pairs of trials pair[p], pair[p] + 1
-        // (p < pairs), from the first period or (backward) the last.
+        // Adds the flows of the range to the registers of trials at[p] ..
+        // at[p] + width - 1 (p < groups), from the first period or (backward) the last.
         template <bool second>
-        void sweep(const Range& r, const int* pair, int pairs, bool backward) {
-            for (int p = 0; p < pairs; ++p)
-                for (int l = pair[p]; l < pair[p] + 2; ++l) {
+        void sweep(const Range& r, const int* at, int groups, bool backward) {
+            for (int p = 0; p < groups; ++p)
+                for (int l = at[p]; l < at[p] + width; ++l) {
                     count[l] = sum[l] = gross[l] = sum2[l] = abs2[l] = noise2[l] = 0.0;
                     changes1[l] = last1[l] = changes2[l] = last2[l] = 0.0;
                 }
-            if (!(r.lo < r.hi) || pairs == 0) return;
+            if (!(r.lo < r.hi) || groups == 0) return;
             const auto first = static_cast<Eigen::Index>(r.lo), stop = static_cast<Eigen::Index>(r.hi);
             for (Eigen::Index j = first; j < stop; ++j) {
                 const Eigen::Index i = backward ? first + stop - 1 - j : j;
                 const auto x = static_cast<double>(i);
                 const double* w = r.v + i * r.stride;
                 if (r.all_lo <= x && x < r.all_hi) {
-                    for (int p = 0; p < pairs; ++p) add<false, second>(pair[p], _mm_loadu_pd(w + pair[p]), __m128d{});
+                    for (int p = 0; p < groups; ++p) add<false, second>(at[p], irr_simd::load(w + at[p]), mask{});
                     continue;
                 }
-                const __m128d at = _mm_set1_pd(x);
-                for (int p = 0; p < pairs; ++p) {
-                    const int l = pair[p];
-                    const __m128d on = _mm_and_pd(_mm_cmple_pd(_mm_loadu_pd(r.begin + l), at), _mm_cmplt_pd(at, _mm_loadu_pd(r.end + l)));
-                    add<true, second>(l, _mm_loadu_pd(w + l), on);
+                const pack here = pack{} + x;
+                for (int p = 0; p < groups; ++p) {
+                    const int l = at[p];
+                    const mask on = irr_simd::less_equal(irr_simd::load(r.begin + l), here) & irr_simd::less(here, irr_simd::load(r.end + l));
+                    add<true, second>(l, irr_simd::load(w + l), on);
                 }
             }
         }
-        // The pairs with a trial that needs the second-order count, into `pair`; how many.
-        int needing_second(const Range& r, int* pair) const {
-            int pairs = 0;
-            for (int l = 0; l < r.m; l += 2) {
-                const bool a = r.begin[l] < r.end[l] && changes1[l] >= 2.0;
-                const bool b = r.begin[l + 1] < r.end[l + 1] && changes1[l + 1] >= 2.0;
-                if (a || b) pair[pairs++] = l;
+        // The registers with a trial that needs the second-order count, into `at`; how many.
+        int needing_second(const Range& r, int* at) const {
+            int groups = 0;
+            for (int l = 0; l < r.m; l += width) {
+                bool any = false;
+                for (int k = l; k < l + width; ++k) any = any || (r.begin[k] < r.end[k] && changes1[k] >= 2.0);
+                if (any) at[groups++] = l;
             }
-            return pairs;
-        }
-        static __m128d select(__m128d mask, __m128d a, __m128d b) {
-            return _mm_or_pd(_mm_and_pd(mask, a), _mm_andnot_pd(mask, b));
+            return groups;
         }
         // SignChangeCounter::add(s, noise) (where `on`, if masked). When s is
         // not ambiguous it is neither 0 nor NaN (|s| > noise >= 0), so its sign
         // is that of 1 with its sign bit; `last` is -1, 0 or 1, and a change is
         // a product of -1.
         template <bool masked>
-        static void count_change(__m128d s, __m128d noise, __m128d on, double* changes, double* last) {
-            const __m128d sign_bit = _mm_set1_pd(-0.0), one = _mm_set1_pd(1.0);
-            const __m128d ambiguous = _mm_cmple_pd(_mm_andnot_pd(sign_bit, s), noise);
-            const __m128d sign = _mm_or_pd(_mm_and_pd(sign_bit, s), one);
-            const __m128d old = _mm_load_pd(last);
-            const __m128d change = _mm_cmplt_pd(_mm_mul_pd(sign, old), _mm_setzero_pd());
+        static void count_change(const pack& s, const pack& noise, const mask& on, double* changes, double* last) {
+            using namespace irr_simd;
+            const mask sign_bit = mask{} + std::numeric_limits<std::int64_t>::min();
+            const pack one = pack{} + 1.0;
+            const mask ambiguous = less_equal(magnitude(s), noise);
+            const pack sign = bits((bits(s) & sign_bit) | bits(one));
+            const pack old = load(last);
+            const mask change = less(sign * old, pack{});
             // 2 if ambiguous, else 1 if a change, else 0
-            __m128d step = _mm_add_pd(_mm_and_pd(ambiguous, one), _mm_and_pd(_mm_or_pd(ambiguous, change), one));
-            __m128d keep = ambiguous;
+            pack step = keep(ambiguous, one) + keep(ambiguous | change, one);
+            mask unchanged = ambiguous;
             if (masked) {
-                step = _mm_and_pd(on, step);
-                keep = _mm_or_pd(keep, _mm_xor_pd(on, _mm_castsi128_pd(_mm_set1_epi32(-1))));
+                step = keep(on, step);
+                unchanged = unchanged | ~on;
             }
-            _mm_store_pd(changes, _mm_add_pd(_mm_load_pd(changes), step));
-            _mm_store_pd(last, select(keep, old, sign));
+            store(changes, load(changes) + step);
+            store(last, select(unchanged, old, sign));
         }
-        // CumulativeRootBound::add(w) for trials l, l + 1 (where `on`, if masked).
+        // CumulativeRootBound::add(w) for trials l .. l + width - 1 (where `on`, if masked).
         template <bool masked, bool second>
-        void add(int l, __m128d w, __m128d on) {
-            const __m128d sign_bit = _mm_set1_pd(-0.0);
-            const __m128d eps = _mm_set1_pd(std::numeric_limits<double>::epsilon());
-            const __m128d c = _mm_add_pd(_mm_load_pd(count + l), _mm_set1_pd(1.0));
-            const __m128d s = _mm_add_pd(_mm_load_pd(sum + l), w);
-            const __m128d g = _mm_add_pd(_mm_load_pd(gross + l), _mm_andnot_pd(sign_bit, w));
-            const __m128d ulps = _mm_mul_pd(_mm_mul_pd(_mm_set1_pd(4.0), c), eps);
-            const __m128d noise = _mm_mul_pd(ulps, g);
+        void add(int l, const pack& w, const mask& on) {
+            using namespace irr_simd;
+            const pack eps = pack{} + std::numeric_limits<double>::epsilon();
+            const pack c = load(count + l) + 1.0;
+            const pack s = load(sum + l) + w;
+            const pack g = load(gross + l) + magnitude(w);
+            const pack ulps = ((pack{} + 4.0) * c) * eps;
+            const pack noise = ulps * g;
             count_change<masked>(s, noise, on, changes1 + l, last1 + l);
             update<masked>(count + l, c, on);
             update<masked>(sum + l, s, on);
             update<masked>(gross + l, g, on);
             if (!second) return;
-            const __m128d s2 = _mm_add_pd(_mm_load_pd(sum2 + l), s);
-            const __m128d a2 = _mm_add_pd(_mm_load_pd(abs2 + l), _mm_andnot_pd(sign_bit, s));
-            const __m128d n2 = _mm_add_pd(_mm_load_pd(noise2 + l), noise);
-            count_change<masked>(s2, _mm_add_pd(n2, _mm_mul_pd(ulps, a2)), on, changes2 + l, last2 + l);
+            const pack s2 = load(sum2 + l) + s;
+            const pack a2 = load(abs2 + l) + magnitude(s);
+            const pack n2 = load(noise2 + l) + noise;
+            count_change<masked>(s2, n2 + ulps * a2, on, changes2 + l, last2 + l);
             update<masked>(sum2 + l, s2, on);
             update<masked>(abs2 + l, a2, on);
             update<masked>(noise2 + l, n2, on);
         }
         // *at = value (where `on`, if masked: elsewhere *at keeps its value).
         template <bool masked>
-        static void update(double* at, __m128d value, __m128d on) {
-            _mm_store_pd(at, masked ? select(on, value, _mm_load_pd(at)) : value);
+        static void update(double* at, const pack& value, const mask& on) {
+            irr_simd::store(at, masked ? irr_simd::select(on, value, irr_simd::load(at)) : value);
         }
         // CumulativeRootBound::bound() of trial l.
         std::size_t bound(int l) const {
@@ -297,7 +336,8 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
 
     // ---- classification: one pass (backward, as irr() sums the NPV at rate
     // 0) across all trials, in blocks of trials whose state stays in L1,
-    // without branches (two trials per SSE2 register where available).
+    // without branches (a register's width of trials at a time where the
+    // vector extensions are available).
     ws.changes.resize(B);
     ws.begin.resize(B);
     ws.end.resize(B);
@@ -309,8 +349,8 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     ws.side.resize(B);
     constexpr Index block = 128;
     struct {
-        alignas(16) double changes[block], begin[block], end[block], h1[block], bad[block], magnitude[block];
-        alignas(16) double later[block];  // the sign of the nearest nonzero flow after period i
+        alignas(64) double changes[block], begin[block], end[block], h1[block], bad[block], magnitude[block];
+        alignas(64) double later[block];  // the sign of the nearest nonzero flow after period i
     } state;
     for (Index t0 = 0; t0 < B; t0 += block) {
         const Index width = std::min(block, B - t0);
@@ -321,27 +361,28 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
             const double* v = flows.col(i).data() + t0;
             const double position = static_cast<double>(i), past = position + 1.0;
             Index t = 0;
-#if defined(__SSE2__)
-            const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0), sign_bit = _mm_set1_pd(-0.0);
-            const __m128d finite = _mm_set1_pd(std::numeric_limits<double>::max());
-            const __m128d at = _mm_set1_pd(position), after = _mm_set1_pd(past);
-            for (; t + 2 <= width; t += 2) {
-                const __m128d x = _mm_loadu_pd(v + t);
-                const __m128d size = _mm_andnot_pd(sign_bit, x);
-                _mm_store_pd(state.h1 + t, _mm_add_pd(_mm_load_pd(state.h1 + t), x));
-                _mm_store_pd(state.magnitude + t, _mm_add_pd(_mm_load_pd(state.magnitude + t), size));
-                _mm_store_pd(state.bad + t, _mm_add_pd(_mm_load_pd(state.bad + t), _mm_andnot_pd(_mm_cmple_pd(size, finite), one)));
-                const __m128d positive = _mm_cmpgt_pd(x, zero), negative = _mm_cmplt_pd(x, zero);
-                const __m128d nonzero = _mm_or_pd(positive, negative);
-                const __m128d sign = _mm_sub_pd(_mm_and_pd(positive, one), _mm_and_pd(negative, one));
-                const __m128d later = _mm_load_pd(state.later + t);
-                const __m128d change = _mm_and_pd(_mm_cmplt_pd(_mm_mul_pd(sign, later), zero), one);
-                _mm_store_pd(state.changes + t, _mm_add_pd(_mm_load_pd(state.changes + t), change));
-                _mm_store_pd(state.later + t, _mm_or_pd(_mm_and_pd(nonzero, sign), _mm_andnot_pd(nonzero, later)));
-                const __m128d end = _mm_load_pd(state.end + t);
-                const __m128d latest = _mm_and_pd(nonzero, _mm_cmpeq_pd(end, zero));
-                _mm_store_pd(state.end + t, _mm_or_pd(_mm_and_pd(latest, after), _mm_andnot_pd(latest, end)));
-                _mm_store_pd(state.begin + t, _mm_or_pd(_mm_and_pd(nonzero, at), _mm_andnot_pd(nonzero, _mm_load_pd(state.begin + t))));
+#if defined(__GNUC__) && defined(__SSE2__)
+            {
+                using namespace irr_simd;
+                constexpr Index w = irr_simd::width;
+                const pack zero = pack{}, one = zero + 1.0, finite = zero + std::numeric_limits<double>::max();
+                const pack at = zero + position, after = zero + past;
+                for (; t + w <= width; t += w) {
+                    const pack x = load(v + t);
+                    const pack size = magnitude(x);
+                    store(state.h1 + t, load(state.h1 + t) + x);
+                    store(state.magnitude + t, load(state.magnitude + t) + size);
+                    store(state.bad + t, load(state.bad + t) + keep(~less_equal(size, finite), one));
+                    const mask positive = less(zero, x), negative = less(x, zero);
+                    const mask nonzero = positive | negative;
+                    const pack sign = keep(positive, one) - keep(negative, one);
+                    const pack later = load(state.later + t);
+                    store(state.changes + t, load(state.changes + t) + keep(less(sign * later, zero), one));
+                    store(state.later + t, select(nonzero, sign, later));
+                    const pack end = load(state.end + t);
+                    store(state.end + t, select(nonzero & equal(end, zero), after, end));
+                    store(state.begin + t, select(nonzero, at, load(state.begin + t)));
+                }
             }
 #endif
             for (; t < width; ++t) {  // the same, one trial at a time
@@ -392,20 +433,20 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     }
     if (any_counts) {
         // Norstrom-type bounds per side, exactly irr()'s: forward cumulative sums
-        // from the first nonzero flow, backward ones from the last. With SSE2,
+        // from the first nonzero flow, backward ones from the last. With vectors,
         // blocks of trials at once along the columns (trials that need no
         // counts get an empty range); else trial by trial along its row.
         constexpr int group = 64;
         const Index stride = flows.outerStride();
-#if defined(__SSE2__)
-        CumulativeRootBoundsSse2<group> bounds;
+#if defined(__GNUC__) && defined(__SSE2__)
+        CumulativeRootBoundsPacked<group> bounds;
 #endif
         for (Index g = 0; g < B; g += group) {
             const int width = static_cast<int>(std::min<Index>(group, B - g));
             bool any = false;
             for (int l = 0; l < width; ++l) any = any || ws.side(g + l) == -1;
             if (!any) continue;
-#if defined(__SSE2__)
+#if defined(__GNUC__) && defined(__SSE2__)
             double begin[group], end[group];  // the range each trial counts in `bounds`: none if empty
             for (int l = 0; l < width; ++l) {
                 // Sums far from overflow only (|S_j|, |T_j|, ... <= n sum |w|): the
@@ -415,14 +456,15 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
                 begin[l] = counted ? ws.begin(g + l) : 0.0;
                 end[l] = counted ? ws.end(g + l) : 0.0;
             }
-            const int paired = width - width % 2;  // an odd last trial would read past the batch
+            // a last partial register would read past the batch: those trials go one by one
+            const int paired = width - width % bounds.width;
             bounds.run(flows.data() + g, stride, begin, end, paired);
 #endif
             for (int l = 0; l < width; ++l) {
                 const Index t = g + l;
                 if (ws.side(t) != -1) continue;
                 std::size_t up_bound = 0, down_bound = 0;
-#if defined(__SSE2__)
+#if defined(__GNUC__) && defined(__SSE2__)
                 if (l < paired && begin[l] < end[l]) {
                     up_bound = bounds.forward_bound(l);
                     down_bound = bounds.backward_bound(l);
