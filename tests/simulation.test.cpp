@@ -273,8 +273,8 @@ TEST_CASE("simulation: bad options and inputs") {
     credroi::SimulationOptions o;
     o.trials = 0;
     CHECK_THROWS_AS(credroi::simulate(model, o), credroi::ParameterError);
-    // 2^32 trials would wrap the 32-bit counts of the fan-chart sketches; the
-    // check comes before any work (this returns at once)
+    // 2^32 trials are more than one run takes; the check comes before any
+    // work (this returns at once)
     o.trials = credroi::max_trials + 1;
     CHECK_THROWS_WITH_AS(credroi::simulate(model, o), doctest::Contains("at most 4294967295"), credroi::ParameterError);
     // kept trials that cannot fit in memory are refused before anything is
@@ -328,7 +328,7 @@ TEST_CASE("simulation: cancelling stops the run") {
 }
 
 TEST_CASE("simulation: a sketch floor bounds the buckets, values below it count as the floor") {
-    credroi::detail::QuantileSketch<std::uint64_t> s(12, 1.0);
+    credroi::detail::QuantileSketch s(12, 1.0);
     for (double x : {1e-200, 1e-100, 1e-9, 1.5}) s.add(x);
     // Keys are the top 12 mantissa bits and the exponent: 1.0 and 1.5 differ by
     // 0x0008000000000000 >> 40 = 2048 keys, so 2049 buckets, not the ~1000
@@ -370,7 +370,7 @@ TEST_CASE("simulation: a sketch fed a column at a time holds the counts of one v
             v.push_back((u - 0.3) * std::pow(10.0, 1 + static_cast<int>(u * 6)));
     }
     for (const double floor : {0.0, 0.01}) {
-        credroi::detail::QuantileSketch<std::uint32_t> one(10, floor), many(10, floor), pieces(10, floor);
+        credroi::detail::QuantileSketch one(10, floor), many(10, floor), pieces(10, floor);
         for (double x : v) one.add(x);
         many.add(v.data(), v.size());
         for (std::size_t at = 0; at < v.size(); at += 33) pieces.add(v.data() + at, std::min<std::size_t>(33, v.size() - at));
@@ -382,6 +382,35 @@ TEST_CASE("simulation: a sketch fed a column at a time holds the counts of one v
             CHECK(pieces.quantile(p) == one.quantile(p));
         }
     }
+}
+
+TEST_CASE("simulation: a sketch's bucket counts past its low byte, added and merged") {
+    // A bucket keeps its count's low 8 bits apart from the rest: 1000 values of
+    // 1.0 (3 x 256 + 232) and 300 of -1.5 (256 + 44) must count as such, not as
+    // 232 and 44, whichever way they come in: one at a time, a chunk of 256 all
+    // in one bucket, a chunk of both signs; and merged (2000 and 600).
+    std::vector<double> v(700, 1.0);
+    for (int i = 0; i < 600; ++i) v.push_back(i % 2 == 0 ? 1.0 : -1.5);
+    for (int i = 0; i < 10; ++i) v.push_back(2.0);
+    credroi::detail::QuantileSketch one(10, 0.0), many(10, 0.0);
+    for (double x : v) one.add(x);
+    many.add(v.data(), v.size());
+    // 10 mantissa bits: buckets of relative width 2^-10 report their centres
+    const double c_1 = 1.0 + std::ldexp(1.0, -11), c_15 = 1.5 + std::ldexp(1.0, -11), c_2 = 2.0 + std::ldexp(1.0, -10);
+    for (const auto* s : {&one, &many}) {
+        // ranks 0..299: -1.5; 300..1299: 1.0; 1300..1309: 2.0
+        CHECK(s->count() == 1310);
+        CHECK(s->quantile(299.0 / 1309.0) == -c_15);
+        CHECK(s->quantile(301.0 / 1309.0) == c_1);
+        CHECK(s->quantile(1299.0 / 1309.0) == c_1);
+        CHECK(s->quantile(1301.0 / 1309.0) == c_2);
+    }
+    one.merge(many);
+    CHECK(one.count() == 2620);  // ranks 0..599: -1.5; 600..2599: 1.0; 2600..2619: 2.0
+    CHECK(one.quantile(599.0 / 2619.0) == -c_15);
+    CHECK(one.quantile(601.0 / 2619.0) == c_1);
+    CHECK(one.quantile(2599.0 / 2619.0) == c_1);
+    CHECK(one.quantile(2601.0 / 2619.0) == c_2);
 }
 
 TEST_CASE("simulation: percentiles next to an infinite value are that infinity, never NaN") {
@@ -397,7 +426,7 @@ TEST_CASE("simulation: percentiles next to an infinite value are that infinity, 
     CHECK(interpolate_rank(-inf, -inf, 0.5) == -inf);
     CHECK(std::isnan(interpolate_rank(-inf, inf, 0.5)));  // no value between the two
     // The sketch and the exact order statistics both use it: 4 values, ranks 0..3.
-    credroi::detail::QuantileSketch<std::uint64_t> s(12, 0.0);
+    credroi::detail::QuantileSketch s(12, 0.0);
     for (double x : {-inf, 1.0, 2.0, inf}) s.add(x);
     CHECK(s.quantile(0.1) == -inf);  // rank 0.3: between -inf and 1
     CHECK(s.quantile(0.9) == inf);   // rank 2.7: between 2 and inf

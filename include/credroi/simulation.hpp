@@ -43,9 +43,9 @@ public:
     Cancelled() : Error("interrupted; nothing was written") {}
 };
 
-/// The most trials one simulate() call takes.
+/// The most trials one simulate() call takes (2^32 - 1; more: several seeds).
 inline constexpr std::uint64_t max_trials = 4294967295u;
-static_assert(max_trials <= std::numeric_limits<std::uint32_t>::max(), "simulate()'s sketches count trials in 32 bits");
+static_assert(max_trials <= detail::QuantileSketch::max_count, "one bucket of simulate()'s sketches may count every trial");
 
 struct SimulationOptions {
     std::uint64_t trials = 10000;
@@ -237,9 +237,6 @@ inline double physical_memory_bytes() {
 /// that run several simulations and must not blame one of them (compare()).
 inline void check_simulation_options(const SimulationOptions& options) {
     CREDROI_REQUIRE(options.trials >= 1, "trials", "expected at least 1 trial, found " << options.trials);
-    // The fan-chart sketches count in 32 bits (half the memory, and a month
-    // whose cumulative net is the same in every trial puts all of them in one
-    // bucket): more trials would wrap a count silently.
     CREDROI_REQUIRE(options.trials <= max_trials, "trials",
                     "expected at most " << max_trials << " (2^32 - 1) trials in one run, found " << options.trials
                                         << "; run several seeds instead");
@@ -351,10 +348,8 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     const Eigen::Index evaluation_block = 256;  // trials per pass through the model (see the worker)
 
     struct Worker {
-        // 32-bit counts: no bucket can hold more than max_trials = 2^32 - 1
-        // values, and half the bytes keep more of the buckets in the cache.
-        std::vector<detail::QuantileSketch<std::uint32_t>> metric_sketch;
-        std::vector<detail::QuantileSketch<std::uint32_t>> band_sketch;
+        std::vector<detail::QuantileSketch> metric_sketch;
+        std::vector<detail::QuantileSketch> band_sketch;
         std::vector<double> min, max;
         std::vector<std::uint64_t> count, shortfall_years;
         std::uint64_t npv_positive = 0, payback = 0;
@@ -368,7 +363,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     auto work = [&](Worker& w) {
         w.metric_sketch.clear();
         for (std::size_t m = 0; m < M; ++m) w.metric_sketch.emplace_back(12, metric_floor[m]);
-        w.band_sketch.assign(static_cast<std::size_t>(H), detail::QuantileSketch<std::uint32_t>(10, band_floor));
+        w.band_sketch.assign(static_cast<std::size_t>(H), detail::QuantileSketch(10, band_floor));
         w.min.assign(M, std::numeric_limits<double>::infinity());
         w.max.assign(M, -std::numeric_limits<double>::infinity());
         w.count.assign(M, 0);

@@ -14,6 +14,7 @@
 // and errors are irr()'s. Rates agree with irr() to the rounding noise of the
 // NPV near the root (a few ulp of 1 + rate); see tests/finance.test.cpp.
 #include <credroi/finance.hpp>
+#include <credroi/detail/simd.hpp>
 
 #include <Eigen/Core>
 
@@ -120,50 +121,7 @@ inline void cumulative_root_bounds(const double* v, Eigen::Index stride, Eigen::
     backward_bound = backward.bound();
 }
 
-#if defined(__GNUC__) && defined(__SSE2__)
-// The vector type of the classification passes below: as wide as the build's
-// widest registers (GCC/Clang vector extensions), so that an x86-64-v3 or -v4
-// build takes four or eight trials per operation where SSE2 takes two. Each
-// lane does the IEEE operations of the scalar code in its order: the same
-// bits at any width.
-namespace irr_simd {
-#if defined(__AVX512F__)
-inline constexpr int width = 8;
-#elif defined(__AVX__)
-inline constexpr int width = 4;
-#else
-inline constexpr int width = 2;
-#endif
-typedef double pack __attribute__((vector_size(width * sizeof(double))));
-typedef std::int64_t mask __attribute__((vector_size(width * sizeof(double))));  // a comparison's result
-inline pack load(const double* p) {
-    pack v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-inline void store(double* p, const pack& v) { std::memcpy(p, &v, sizeof v); }
-inline pack bits(const mask& m) { return reinterpret_cast<pack>(m); }
-inline mask bits(const pack& v) { return reinterpret_cast<mask>(v); }
-/// A comparison's result as plain bits. GCC otherwise treats it as a vector
-/// of booleans and turns `mask & value`, `mask | mask`, ~mask into per-lane
-/// choices, which SSE2 (no 64-bit integer compare before SSE4.1) carries out
-/// lane by lane in scalar code; hidden from it, they stay one instruction.
-inline mask opaque(mask m) {
-#if !defined(__SSE4_1__)
-    __asm__("" : "+x"(m));
-#endif
-    return m;
-}
-inline mask less(const pack& a, const pack& b) { return opaque(a < b); }
-inline mask less_equal(const pack& a, const pack& b) { return opaque(a <= b); }
-inline mask equal(const pack& a, const pack& b) { return opaque(a == b); }
-/// m ? a : b per lane
-inline pack select(const mask& m, const pack& a, const pack& b) { return bits((m & bits(a)) | (~m & bits(b))); }
-/// m ? a : 0 per lane
-inline pack keep(const mask& m, const pack& a) { return bits(m & bits(a)); }
-inline pack magnitude(const pack& x) { return bits(bits(x) & (mask{} + std::numeric_limits<std::int64_t>::max())); }
-}  // namespace irr_simd
-
+#if defined(CREDROI_SIMD)
 // cumulative_root_bounds for up to `lanes` trials at once, a register's width
 // of trials per operation: trial l's flow at period i is v[i * stride + l],
 // its range [begin[l], end[l]) (empty: nothing counted). Each trial goes
@@ -175,7 +133,7 @@ inline pack magnitude(const pack& x) { return bits(bits(x) & (mask{} + std::nume
 template <int lanes>
 class CumulativeRootBoundsPacked {
 public:
-    static constexpr int width = irr_simd::width;
+    static constexpr int width = simd::width;
     static_assert(lanes % width == 0, "whole registers of trials");
 
     // Trials l < m, m a multiple of width.
@@ -207,8 +165,8 @@ public:
     std::size_t backward_bound(int l) const { return backward_.bound(l); }
 
 private:
-    using pack = irr_simd::pack;
-    using mask = irr_simd::mask;
+    using pack = simd::pack;
+    using mask = simd::mask;
     struct Range {
         const double* v;
         Eigen::Index stride;
@@ -236,14 +194,14 @@ private:
                 const auto x = static_cast<double>(i);
                 const double* w = r.v + i * r.stride;
                 if (r.all_lo <= x && x < r.all_hi) {
-                    for (int p = 0; p < groups; ++p) add<false, second>(at[p], irr_simd::load(w + at[p]), mask{});
+                    for (int p = 0; p < groups; ++p) add<false, second>(at[p], simd::load(w + at[p]), mask{});
                     continue;
                 }
                 const pack here = pack{} + x;
                 for (int p = 0; p < groups; ++p) {
                     const int l = at[p];
-                    const mask on = irr_simd::less_equal(irr_simd::load(r.begin + l), here) & irr_simd::less(here, irr_simd::load(r.end + l));
-                    add<true, second>(l, irr_simd::load(w + l), on);
+                    const mask on = simd::less_equal(simd::load(r.begin + l), here) & simd::less(here, simd::load(r.end + l));
+                    add<true, second>(l, simd::load(w + l), on);
                 }
             }
         }
@@ -263,7 +221,7 @@ private:
         // a product of -1.
         template <bool masked>
         static void count_change(const pack& s, const pack& noise, const mask& on, double* changes, double* last) {
-            using namespace irr_simd;
+            using namespace simd;
             const mask sign_bit = mask{} + std::numeric_limits<std::int64_t>::min();
             const pack one = pack{} + 1.0;
             const mask ambiguous = less_equal(magnitude(s), noise);
@@ -283,7 +241,7 @@ private:
         // CumulativeRootBound::add(w) for trials l .. l + width - 1 (where `on`, if masked).
         template <bool masked, bool second>
         void add(int l, const pack& w, const mask& on) {
-            using namespace irr_simd;
+            using namespace simd;
             const pack eps = pack{} + std::numeric_limits<double>::epsilon();
             const pack c = load(count + l) + 1.0;
             const pack s = load(sum + l) + w;
@@ -306,7 +264,7 @@ private:
         // *at = value (where `on`, if masked: elsewhere *at keeps its value).
         template <bool masked>
         static void update(double* at, const pack& value, const mask& on) {
-            irr_simd::store(at, masked ? irr_simd::select(on, value, irr_simd::load(at)) : value);
+            simd::store(at, masked ? simd::select(on, value, simd::load(at)) : value);
         }
         // CumulativeRootBound::bound() of trial l.
         std::size_t bound(int l) const {
@@ -361,10 +319,10 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
             const double* v = flows.col(i).data() + t0;
             const double position = static_cast<double>(i), past = position + 1.0;
             Index t = 0;
-#if defined(__GNUC__) && defined(__SSE2__)
+#if defined(CREDROI_SIMD)
             {
-                using namespace irr_simd;
-                constexpr Index w = irr_simd::width;
+                using namespace simd;
+                constexpr Index w = simd::width;
                 const pack zero = pack{}, one = zero + 1.0, finite = zero + std::numeric_limits<double>::max();
                 const pack at = zero + position, after = zero + past;
                 for (; t + w <= width; t += w) {
@@ -438,7 +396,7 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
         // counts get an empty range); else trial by trial along its row.
         constexpr int group = 64;
         const Index stride = flows.outerStride();
-#if defined(__GNUC__) && defined(__SSE2__)
+#if defined(CREDROI_SIMD)
         CumulativeRootBoundsPacked<group> bounds;
 #endif
         for (Index g = 0; g < B; g += group) {
@@ -446,7 +404,7 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
             bool any = false;
             for (int l = 0; l < width; ++l) any = any || ws.side(g + l) == -1;
             if (!any) continue;
-#if defined(__GNUC__) && defined(__SSE2__)
+#if defined(CREDROI_SIMD)
             double begin[group], end[group];  // the range each trial counts in `bounds`: none if empty
             for (int l = 0; l < width; ++l) {
                 // Sums far from overflow only (|S_j|, |T_j|, ... <= n sum |w|): the
@@ -464,7 +422,7 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
                 const Index t = g + l;
                 if (ws.side(t) != -1) continue;
                 std::size_t up_bound = 0, down_bound = 0;
-#if defined(__GNUC__) && defined(__SSE2__)
+#if defined(CREDROI_SIMD)
                 if (l < paired && begin[l] < end[l]) {
                     up_bound = bounds.forward_bound(l);
                     down_bound = bounds.backward_bound(l);
