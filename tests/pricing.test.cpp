@@ -159,7 +159,7 @@ TEST_CASE("pricing: monthly increments add up to the contract year") {
 }
 
 TEST_CASE("pricing: batches agree with the scalar cost exactly") {
-    // An odd count (the batch prices two trials at a time, the last alone), and
+    // An odd count (the batch prices a register of 2, 4 or 8 trials at a time, the rest alone), and
     // schedules of 1, 2, 3 and 9 tiers (up to 8 without the tier search).
     Eigen::ArrayXd volume(13);
     volume << 0.0, 0.3, 999.999, 1000.0, 1000.0000001, 1234.5678, 4999.9, 5000.0, 5000.25, 6000.0, 77777.7, 1.5e7, 2500.0;

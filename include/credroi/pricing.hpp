@@ -10,6 +10,7 @@
 // contract year; the months of a contract year then add up to
 // cost(annual volume) under both rules. See `monthly_charges`.
 #include <credroi/error.hpp>
+#include <credroi/detail/simd.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -19,10 +20,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 // Eigen's own headers trip the project's warning flags (old-style casts) when
 // they are found through -I rather than -isystem.
@@ -151,17 +148,17 @@ public:
         const double top = upper_.back();
         bool valid = true;
         Eigen::Index j = 0;
-#if defined(__SSE2__)
+#if defined(CREDROI_SIMD)
         {
+            using namespace detail::simd;
             // 0 <= v <= top and v < infinity; a NaN fails every comparison
-            const __m128d zero = _mm_setzero_pd(), top_v = _mm_set1_pd(top);
-            const __m128d infinity = _mm_set1_pd(std::numeric_limits<double>::infinity());
-            __m128d ok = _mm_castsi128_pd(_mm_set1_epi64x(-1));
-            for (; j + 2 <= n; j += 2) {
-                const __m128d v = _mm_loadu_pd(&volume[j]);
-                ok = _mm_and_pd(ok, _mm_and_pd(_mm_and_pd(_mm_cmpge_pd(v, zero), _mm_cmple_pd(v, top_v)), _mm_cmplt_pd(v, infinity)));
+            const pack zero{}, top_v = zero + top, infinity = zero + std::numeric_limits<double>::infinity();
+            mask ok = mask{} - 1;
+            for (; j + width <= n; j += width) {
+                const pack v = load(&volume[j]);
+                ok &= less_equal(zero, v) & less_equal(v, top_v) & less(v, infinity);
             }
-            valid = _mm_movemask_pd(ok) == 3;
+            for (int l = 0; l < width; ++l) valid &= ok[l] != 0;
         }
 #endif
         for (; j < n; ++j) valid &= volume[j] >= 0.0 && volume[j] <= top && std::isfinite(volume[j]);
@@ -171,36 +168,35 @@ public:
         }
         const bool graduated = pricing_ == TierPricing::graduated;
         j = 0;
-#if defined(__SSE2__)
-        // Two trials at a time without the tier search's branches (its trip
-        // count changes from trial to trial near a tier's bound): every tier's
-        // formula is computed and the one whose range holds the volume kept,
-        // so each trial gets the scalar code's operations on the scalar
-        // code's tier (the same bits).
+#if defined(CREDROI_SIMD)
+        // A register of trials at a time without the tier search's branches
+        // (its trip count changes from trial to trial near a tier's bound):
+        // every tier's formula is computed and the one whose range holds the
+        // volume kept, so each trial gets the scalar code's operations on the
+        // scalar code's tier (the same bits).
         constexpr std::size_t most_tiers = 8;
         const std::size_t K = tiers_.size();
         if (K <= most_tiers) {
-            __m128d upper[most_tiers], base[most_tiers], lower[most_tiers], price[most_tiers], fee[most_tiers];
+            using namespace detail::simd;
+            pack upper[most_tiers], base[most_tiers], lower[most_tiers], price[most_tiers], fee[most_tiers];
             for (std::size_t k = 0; k < K; ++k) {
-                upper[k] = _mm_set1_pd(upper_[k]);
-                base[k] = _mm_set1_pd(base_[k]);
-                lower[k] = _mm_set1_pd(lower_[k]);
-                price[k] = _mm_set1_pd(tiers_[k].unit_price);
-                fee[k] = _mm_set1_pd(tiers_[k].flat_fee);
+                upper[k] = pack{} + upper_[k];
+                base[k] = pack{} + base_[k];
+                lower[k] = pack{} + lower_[k];
+                price[k] = pack{} + tiers_[k].unit_price;
+                fee[k] = pack{} + tiers_[k].flat_fee;
             }
-            for (; j + 2 <= n; j += 2) {
-                const __m128d v = _mm_loadu_pd(&volume[j]);
-                __m128d result = _mm_setzero_pd();
-                __m128d above_previous = _mm_castsi128_pd(_mm_set1_epi64x(-1));  // v > upper_[k - 1]
+            for (; j + width <= n; j += width) {
+                const pack v = load(&volume[j]);
+                pack result{};
+                mask above_previous = mask{} - 1;  // v > upper_[k - 1]
                 for (std::size_t k = 0; k < K; ++k) {
-                    const __m128d above = _mm_cmpgt_pd(v, upper[k]);
-                    const __m128d here = _mm_andnot_pd(above, above_previous);
-                    const __m128d c = graduated ? _mm_add_pd(_mm_add_pd(base[k], _mm_mul_pd(price[k], _mm_sub_pd(v, lower[k]))), fee[k])
-                                                : _mm_add_pd(_mm_mul_pd(v, price[k]), fee[k]);
-                    result = _mm_or_pd(result, _mm_and_pd(here, c));
+                    const mask above = less(upper[k], v);
+                    const pack c = graduated ? (base[k] + price[k] * (v - lower[k])) + fee[k] : v * price[k] + fee[k];
+                    result = bits(bits(result) | (~above & above_previous & bits(c)));
                     above_previous = above;
                 }
-                _mm_storeu_pd(&out[j], result);
+                store(&out[j], result);
             }
         }
 #endif
