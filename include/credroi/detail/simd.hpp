@@ -1,6 +1,6 @@
 #pragma once
-// The vector type of the engine's hand-vectorised passes (IRR classification,
-// quantile sketch keys): as wide as the build's widest registers, through
+// The vector type of the engine's hand-vectorised passes (IRR classification
+// and root bounds, quantile sketch keys, tiered prices): as wide as the build's widest registers, through
 // GCC/Clang vector extensions, so that one source takes two doubles per
 // operation with SSE2, four with AVX (x86-64-v3) and eight with AVX-512
 // (x86-64-v4). Each lane does the IEEE operations of the scalar code in its
