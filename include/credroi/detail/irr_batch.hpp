@@ -34,9 +34,11 @@ namespace credroi::detail {
 /// multiply-adds per lane, and it takes about four registers' worth of
 /// independent lanes to keep the vector units busy (two doubles to a
 /// register with SSE2; four with AVX, where 8 lanes measured 1.6 times slower
-/// than 16; eight with AVX-512). See horner_pass.
+/// than 16). AVX-512 has 32 registers, room for eight registers' worth (64
+/// lanes measured 1.05 times faster than 32 per IRR, for 1 % more passes:
+/// the slowest lane of a larger group sets its count). See horner_pass.
 #if defined(__AVX512F__)
-inline constexpr Eigen::Index irr_newton_lanes = 32;
+inline constexpr Eigen::Index irr_newton_lanes = 64;
 #elif defined(__AVX__)
 inline constexpr Eigen::Index irr_newton_lanes = 16;
 #else
@@ -93,6 +95,84 @@ inline void horner_pass(const double* c, Eigen::Index stride, Eigen::Index n, co
 #endif
 }
 
+/// One step of irr_columns' safeguarded Newton for each lane l < lanes not yet
+/// done, from p(z) and p'(z): the bracket [lo, hi] (lo on the side whose p
+/// has the sign `sign_lo`) closes onto z, z moves by Newton or, where that
+/// leaves the bracket, bisects; done[l] becomes -1 at a root, after a step
+/// small enough that the next is below an ulp, or when the bracket is an ulp
+/// or so wide. Whether some lane is still not done. Where the vector
+/// extensions are available, a register of lanes at a time without branches
+/// (lanes converge in any order, so a branch per lane would mispredict); each
+/// lane goes through the scalar loop's operations, so its bits are the same.
+template <Eigen::Index lanes>
+inline bool newton_update(const double* p, const double* dp, const double* sign_lo, double* z, double* lo, double* hi,
+                          std::int64_t* done) {
+    constexpr double tiny_step = 1e-10, closed_ulps = 4.0 * std::numeric_limits<double>::epsilon();
+#if defined(CREDROI_SIMD)
+    using namespace simd;
+    static_assert(lanes % simd::width == 0, "whole registers");
+    const pack zero{}, half = zero + 0.5;
+    mask open{};
+    for (Eigen::Index l = 0; l < lanes; l += simd::width) {
+        mask was_done;
+        std::memcpy(&was_done, done + l, sizeof was_done);
+        const pack pz = load(p + l), z0 = load(z + l), lo0 = load(lo + l), hi0 = load(hi + l);
+        const mask root = equal(pz, zero);
+        const mask lower = less(zero, pz * load(sign_lo + l));  // p has the sign at lo (sign_lo is +-1)
+        const pack lo1 = select(lower, z0, lo0), hi1 = select(lower, hi0, z0);
+        const pack step = pz / load(dp + l);
+        const mask small = less_equal(magnitude(step), (zero + tiny_step) * z0);
+        const pack newton = z0 - step;
+        const pack clamped = select(less(newton, lo1), lo1, select(less(hi1, newton), hi1, newton));
+        const pack next = select(less(lo1, newton) & less(newton, hi1), newton, half * (lo1 + hi1));
+        const mask closed = less_equal(hi1 - lo1, (zero + closed_ulps) * hi1);
+        const mask moving = ~(was_done | root);
+        store(lo + l, select(moving, lo1, lo0));
+        store(hi + l, select(moving, hi1, hi0));
+        store(z + l, select(moving, select(small, clamped, next), z0));
+        const mask now_done = was_done | root | small | closed;
+        std::memcpy(done + l, &now_done, sizeof now_done);
+        open |= ~now_done;
+    }
+    bool any = false;
+    for (int k = 0; k < simd::width; ++k) any = any || open[k] != 0;
+    return any;
+#else
+    bool any = false;
+    for (Eigen::Index l = 0; l < lanes; ++l) {
+        if (done[l] != 0) continue;
+        if (p[l] == 0.0) {
+            done[l] = -1;
+            continue;
+        }
+        if (sign_of(p[l]) == static_cast<int>(sign_lo[l]))
+            lo[l] = z[l];
+        else
+            hi[l] = z[l];
+        const double step = p[l] / dp[l];
+        // Quadratic convergence: after a Newton step of 1e-10 the error is
+        // far below an ulp (it is about step^2 p''/2p', and p''/p' is below
+        // 1e4 for any plausible series). Such a step may end a rounding
+        // error outside the bracket, which has closed onto z: keep it inside.
+        if (std::abs(step) <= tiny_step * z[l]) {
+            z[l] = std::clamp(z[l] - step, lo[l], hi[l]);
+            done[l] = -1;
+            continue;
+        }
+        double next = z[l] - step;
+        // Newton leaving the bracket (or a flat spot): bisect instead.
+        if (!(next > lo[l] && next < hi[l])) next = 0.5 * (lo[l] + hi[l]);
+        z[l] = next;
+        if (hi[l] - lo[l] <= closed_ulps * hi[l]) {
+            done[l] = -1;
+            continue;
+        }
+        any = true;
+    }
+    return any;
+#endif
+}
+
 /// Buffers irr_columns reuses from batch to batch.
 struct IrrColumnsWorkspace {
     // Per trial, all in double (counts and indices are small integers, exact)
@@ -100,7 +180,7 @@ struct IrrColumnsWorkspace {
     Eigen::ArrayXd changes, begin, end, h1, first, last, bad, magnitude;  // magnitude: sum of |flow|
     Eigen::ArrayXi side;
     std::vector<Eigen::Index> trials;  // candidates of one side
-    Eigen::ArrayXXd coefficients;      // their polynomials, one row each
+    Eigen::ArrayXXd coefficients;      // the polynomials of a group of trials that are not neighbours, one row each
     std::vector<double> row;
     std::uint64_t newton = 0, fallback = 0, none = 0;  // trials by path, for benchmarks
     std::uint64_t evaluations = 0;                     // Horner passes, per group of irr_newton_lanes trials
@@ -293,9 +373,10 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     enum : int { none = 0, lower = 1, upper = 2, scalar = 3 };
 
     // ---- classification: one pass (backward, as irr() sums the NPV at rate
-    // 0) across all trials, in blocks of trials whose state stays in L1,
-    // without branches (a register's width of trials at a time where the
-    // vector extensions are available).
+    // 0) across all trials, without branches. Where the vector extensions are
+    // available, four registers of trials at a time, their state held in
+    // registers through all the periods; the rest (or all, without them) in
+    // blocks of trials whose state stays in L1, along the columns.
     ws.changes.resize(B);
     ws.begin.resize(B);
     ws.end.resize(B);
@@ -305,12 +386,53 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
     ws.first.resize(B);
     ws.last.resize(B);
     ws.side.resize(B);
+    Index classified = 0;
+#if defined(CREDROI_SIMD)
+    {
+        using namespace simd;
+        constexpr Index w = simd::width, packs = 4;
+        const Index stride = flows.outerStride();
+        const pack zero{}, one = zero + 1.0, finite = zero + std::numeric_limits<double>::max();
+        for (; classified + packs * w <= B; classified += packs * w) {
+            pack h1[packs], size_sum[packs], bad[packs], changes[packs], later[packs], end[packs], begin[packs];
+            for (Index q = 0; q < packs; ++q) h1[q] = size_sum[q] = bad[q] = changes[q] = later[q] = end[q] = begin[q] = zero;
+            const double* v = flows.data() + classified;
+            for (Index i = n; i-- > 0;) {
+                const double position = static_cast<double>(i), past = position + 1.0;
+                const pack at = zero + position, after = zero + past;
+                for (Index q = 0; q < packs; ++q) {  // as the scalar loop below
+                    const pack x = load(v + i * stride + q * w);
+                    const pack size = magnitude(x);
+                    h1[q] = h1[q] + x;
+                    size_sum[q] = size_sum[q] + size;
+                    bad[q] = bad[q] + keep(~less_equal(size, finite), one);
+                    const mask positive = less(zero, x), negative = less(x, zero);
+                    const mask nonzero = positive | negative;
+                    const pack sign = keep(positive, one) - keep(negative, one);
+                    changes[q] = changes[q] + keep(less(sign * later[q], zero), one);
+                    later[q] = select(nonzero, sign, later[q]);
+                    end[q] = select(nonzero & equal(end[q], zero), after, end[q]);
+                    begin[q] = select(nonzero, at, begin[q]);
+                }
+            }
+            for (Index q = 0; q < packs; ++q) {
+                const Index t = classified + q * w;
+                store(ws.changes.data() + t, changes[q]);
+                store(ws.begin.data() + t, begin[q]);
+                store(ws.end.data() + t, end[q]);
+                store(ws.h1.data() + t, h1[q]);
+                store(ws.bad.data() + t, bad[q]);
+                store(ws.magnitude.data() + t, size_sum[q]);
+            }
+        }
+    }
+#endif
     constexpr Index block = 128;
     struct {
         alignas(64) double changes[block], begin[block], end[block], h1[block], bad[block], magnitude[block];
         alignas(64) double later[block];  // the sign of the nearest nonzero flow after period i
     } state;
-    for (Index t0 = 0; t0 < B; t0 += block) {
+    for (Index t0 = classified; t0 < B; t0 += block) {
         const Index width = std::min(block, B - t0);
         for (Index t = 0; t < width; ++t)
             state.changes[t] = state.begin[t] = state.end[t] = state.h1[t] = state.bad[t] = state.magnitude[t] =
@@ -318,32 +440,7 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
         for (Index i = n; i-- > 0;) {
             const double* v = flows.col(i).data() + t0;
             const double position = static_cast<double>(i), past = position + 1.0;
-            Index t = 0;
-#if defined(CREDROI_SIMD)
-            {
-                using namespace simd;
-                constexpr Index w = simd::width;
-                const pack zero = pack{}, one = zero + 1.0, finite = zero + std::numeric_limits<double>::max();
-                const pack at = zero + position, after = zero + past;
-                for (; t + w <= width; t += w) {
-                    const pack x = load(v + t);
-                    const pack size = magnitude(x);
-                    store(state.h1 + t, load(state.h1 + t) + x);
-                    store(state.magnitude + t, load(state.magnitude + t) + size);
-                    store(state.bad + t, load(state.bad + t) + keep(~less_equal(size, finite), one));
-                    const mask positive = less(zero, x), negative = less(x, zero);
-                    const mask nonzero = positive | negative;
-                    const pack sign = keep(positive, one) - keep(negative, one);
-                    const pack later = load(state.later + t);
-                    store(state.changes + t, load(state.changes + t) + keep(less(sign * later, zero), one));
-                    store(state.later + t, select(nonzero, sign, later));
-                    const pack end = load(state.end + t);
-                    store(state.end + t, select(nonzero & equal(end, zero), after, end));
-                    store(state.begin + t, select(nonzero, at, load(state.begin + t)));
-                }
-            }
-#endif
-            for (; t < width; ++t) {  // the same, one trial at a time
+            for (Index t = 0; t < width; ++t) {
                 const double x = v[t];
                 state.h1[t] += x;  // NPV at rate 0 exactly as irr() computes it (Horner at x = 1 from the last flow)
                 state.magnitude[t] += std::abs(x);
@@ -466,20 +563,37 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
         const auto m = static_cast<Index>(ws.trials.size());
         if (m == 0) continue;
         const Index padded = (m + lanes - 1) / lanes * lanes;
-        ws.coefficients.setZero(padded, n);  // column k multiplies z^k; padding rows are 0 (p = 0: done at once)
-        for (Index k = 0; k < n; ++k) {
-            const double* v = flows.col(which == upper ? k : n - 1 - k).data();
-            double* a = &ws.coefficients(0, k);
-            for (Index j = 0; j < m; ++j) a[j] = v[ws.trials[static_cast<std::size_t>(j)]];
-        }
+        const Index stride = flows.outerStride();
         for (Index g = 0; g < padded; g += lanes) {
-            double z[lanes], lo[lanes], hi[lanes], sign_lo[lanes];
-            bool done[lanes];
+            // The group's coefficients: straight from `flows` when its trials
+            // are `lanes` neighbours (the usual case: most batches have every
+            // trial on one side), else gathered into a block that stays in L1
+            // (padding lanes 0: p = 0, done at once).
+            const Index t0 = ws.trials[static_cast<std::size_t>(g)];
+            const bool neighbours = g + lanes <= m && ws.trials[static_cast<std::size_t>(g + lanes - 1)] - t0 == lanes - 1;
+            const double* coefficients;
+            Index coefficient_stride;
+            if (neighbours) {
+                // column k multiplies z^k: flows' column k (upper) or n - 1 - k (lower)
+                coefficients = flows.data() + t0 + (which == upper ? 0 : (n - 1) * stride);
+                coefficient_stride = which == upper ? stride : -stride;
+            } else {
+                ws.coefficients.resize(lanes, n);
+                for (Index k = 0; k < n; ++k) {
+                    const double* v = flows.col(which == upper ? k : n - 1 - k).data();
+                    double* a = &ws.coefficients(0, k);
+                    for (Index l = 0; l < lanes; ++l) a[l] = g + l < m ? v[ws.trials[static_cast<std::size_t>(g + l)]] : 0.0;
+                }
+                coefficients = ws.coefficients.data();
+                coefficient_stride = lanes;
+            }
+            alignas(64) double z[lanes], lo[lanes], hi[lanes], sign_lo[lanes];
+            alignas(64) std::int64_t done[lanes];  // -1 (true) or 0, a vector comparison's values
             for (Index l = 0; l < lanes; ++l) {
                 z[l] = 1.0;
                 lo[l] = 0.0;
                 hi[l] = 1.0;
-                done[l] = false;
+                done[l] = 0;
                 const Index j = g + l;
                 sign_lo[l] = j < m ? sign_of(which == upper ? ws.first(ws.trials[static_cast<std::size_t>(j)])
                                                             : ws.last(ws.trials[static_cast<std::size_t>(j)]))
@@ -487,45 +601,14 @@ inline void irr_columns(const Eigen::Ref<const Eigen::ArrayXXd>& flows, const Ei
             }
             int iteration = 0;
             for (; iteration < 100; ++iteration) {
-                double p[lanes], dp[lanes];
-                horner_pass<lanes>(&ws.coefficients(g, 0), ws.coefficients.outerStride(), n, z, p, dp);
-                bool all_done = true;
-                for (Index l = 0; l < lanes; ++l) {
-                    if (done[l]) continue;
-                    if (p[l] == 0.0) {
-                        done[l] = true;
-                        continue;
-                    }
-                    if (sign_of(p[l]) == static_cast<int>(sign_lo[l]))
-                        lo[l] = z[l];
-                    else
-                        hi[l] = z[l];
-                    const double step = p[l] / dp[l];
-                    // Quadratic convergence: after a Newton step of 1e-10 the error is
-                    // far below an ulp (it is about step^2 p''/2p', and p''/p' is below
-                    // 1e4 for any plausible series). Such a step may end a rounding
-                    // error outside the bracket, which has closed onto z: keep it inside.
-                    if (std::abs(step) <= 1e-10 * z[l]) {
-                        z[l] = std::clamp(z[l] - step, lo[l], hi[l]);
-                        done[l] = true;
-                        continue;
-                    }
-                    double next = z[l] - step;
-                    // Newton leaving the bracket (or a flat spot): bisect instead.
-                    if (!(next > lo[l] && next < hi[l])) next = 0.5 * (lo[l] + hi[l]);
-                    z[l] = next;
-                    if (hi[l] - lo[l] <= 4.0 * std::numeric_limits<double>::epsilon() * hi[l]) {
-                        done[l] = true;
-                        continue;
-                    }
-                    all_done = false;
-                }
-                if (all_done) break;
+                alignas(64) double p[lanes], dp[lanes];
+                horner_pass<lanes>(coefficients, coefficient_stride, n, z, p, dp);
+                if (!newton_update<lanes>(p, dp, sign_lo, z, lo, hi, done)) break;
             }
             ws.evaluations += static_cast<std::uint64_t>(iteration + 1);
             for (Index l = 0; l < lanes && g + l < m; ++l) {
                 const Index t = ws.trials[static_cast<std::size_t>(g + l)];
-                if (!done[l]) continue;  // stays `which`: irr() below
+                if (done[l] == 0) continue;  // stays `which`: irr() below
                 rate(t) = which == upper ? (1.0 - z[l]) / z[l] : z[l] - 1.0;
                 ws.side(t) = -2;
             }
