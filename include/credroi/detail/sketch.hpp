@@ -68,8 +68,9 @@ public:
     /// where every trial agrees) counted in one addition.
     void add(const double* x, std::size_t n) {
         constexpr std::size_t chunk = 256;
-        constexpr std::int64_t skip = std::numeric_limits<std::int64_t>::min();  // NaN or zero
-        std::int64_t code[chunk];  // key for x > 0, ~key (< 0) for x < 0, `skip` otherwise
+        // A value's code: its key shifted left by two, over the side it counts
+        // on (0 positive, 1 negative, 2 neither: NaN or zero, with key 0).
+        std::int64_t code[chunk];
         for (std::size_t at = 0; at < n; at += chunk) {
             const std::size_t m = std::min(chunk, n - at);
             std::int64_t p_lo = std::numeric_limits<std::int64_t>::max(), p_hi = -1;
@@ -86,7 +87,7 @@ public:
                 constexpr std::size_t W = simd::width;
                 const pack zero{}, inf = zero + std::numeric_limits<double>::infinity();
                 const pack floor = zero + magnitude(floor_key_);
-                const mask skip_code = mask{} + skip;
+                const mask one = mask{} + 1, two = mask{} + 2;
                 pack p_min = inf, p_max = zero, n_min = inf, n_max = zero;
                 mask any_p{}, any_n{}, nan_count{}, zero_count{};
                 for (; i + W <= m; i += W) {
@@ -104,8 +105,9 @@ public:
                     n_max = select(less(nz, n_max), n_max, nz);
                     any_p |= positive;
                     any_n |= negative;
-                    const mask k = reinterpret_cast<mask>(reinterpret_cast<word>(a) >> shift_);
-                    const mask c = select(positive, k, select(negative, ~k, skip_code));
+                    const mask counted = positive | negative;
+                    const mask k = reinterpret_cast<mask>(reinterpret_cast<word>(a) >> shift_) & counted;
+                    const mask c = (k << 2) | (negative & one) | (~counted & two);
                     std::memcpy(code + i, &c, sizeof c);
                 }
                 double lo_p = std::numeric_limits<double>::infinity(), hi_p = 0, lo_n = lo_p, hi_n = 0;
@@ -136,7 +138,7 @@ public:
                 const bool positive = v > 0.0, negative = v < 0.0;
                 nans += !(v == v);
                 zeros += v == 0.0;
-                code[i] = positive ? k : negative ? ~k : skip;
+                code[i] = positive ? k << 2 : negative ? k << 2 | 1 : 2;
                 p_lo = positive ? std::min(p_lo, k) : p_lo;
                 p_hi = positive ? std::max(p_hi, k) : p_hi;
                 n_lo = negative ? std::min(n_lo, k) : n_lo;
@@ -153,20 +155,24 @@ public:
                 side.add_count(static_cast<std::size_t>((n_hi < 0 ? p_lo : n_lo) - side.first), m);
                 continue;
             }
-            // Else each value's bucket, chosen without a branch (values come in
-            // random order, and a branch on their sign or bucket would
-            // mispredict): NaN and zero count in a byte that is thrown away.
-            std::uint8_t* const p_low = positive_.low.data();
-            std::uint8_t* const n_low = negative_.low.data();
-            const std::int64_t p_first = positive_.first, n_first = negative_.first;
+            // Else each value's bucket, its address a table lookup by side
+            // rather than a branch (values come in random order, and a branch
+            // on their sign would mispredict where a month's cash flows straddle
+            // zero): NaN and zero count in a byte that is thrown away. The
+            // addresses are computed as integers, as `low - first` may lie
+            // outside the array.
             std::uint8_t discarded[1] = {0};
+            const std::uintptr_t origin[3] = {
+                reinterpret_cast<std::uintptr_t>(positive_.low.data()) - static_cast<std::uintptr_t>(positive_.first),
+                reinterpret_cast<std::uintptr_t>(negative_.low.data()) - static_cast<std::uintptr_t>(negative_.first),
+                reinterpret_cast<std::uintptr_t>(discarded)};
             for (std::size_t j = 0; j < m; ++j) {
                 const std::int64_t c = code[j];
-                const bool positive = c >= 0, counted = c != skip;
-                const std::int64_t k = positive ? c - p_first : ~c - n_first;
-                std::uint8_t* const low = !counted ? discarded : positive ? p_low : n_low;
-                const auto slot = static_cast<std::size_t>(counted ? k : 0);
-                if (++low[slot] == 0 && counted) ++(positive ? positive_ : negative_).high[slot];
+                auto* const count = reinterpret_cast<std::uint8_t*>(origin[c & 3] + static_cast<std::uintptr_t>(c >> 2));
+                if (++*count == 0 && (c & 2) == 0) {  // rarely: a bucket's low byte wrapped
+                    Side& side = (c & 1) ? negative_ : positive_;
+                    ++side.high[static_cast<std::size_t>((c >> 2) - side.first)];
+                }
             }
         }
     }
