@@ -138,6 +138,9 @@ def rate(x: float) -> str:
     return f"{x / 1e6:,.2f} M/s" if x >= 1e6 else f"{x / 1e3:,.0f} k/s"
 
 
+MEMORY_SMALL_TRIALS = 100_000  # the memory check's small run, against which the large one is compared
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("scenario", nargs="?", default=os.path.join(ROOT, "examples", "corporate-ld.toml"))
@@ -159,9 +162,9 @@ def main() -> int:
         args.trials, args.repeats, args.memory_trials = "10000,100000", 1, 1_000_000
     if args.memory_trials == 0:
         args.skip_memory = True
-    elif args.memory_trials <= 100_000:
-        ap.error(f"--memory-trials {args.memory_trials}: expected more than 100000 (the memory check's small run), "
-                 "or 0 to skip the check")
+    elif args.memory_trials <= MEMORY_SMALL_TRIALS:
+        ap.error(f"--memory-trials {args.memory_trials}: expected more than {MEMORY_SMALL_TRIALS} "
+                 "(the memory check's small run), or 0 to skip the check")
 
     driver = os.path.join(args.build, "benchmarks", "credroi_bench_simulate")
     cli = os.path.join(args.build, "credroi")
@@ -321,9 +324,9 @@ def main() -> int:
                     f"{rate(per_second)}; measured at 3,000,000 instead")
             large = 3_000_000
         memory = {"note": note, "runs": []}
-        for n in (100_000, large):
+        for n in (MEMORY_SMALL_TRIALS, large):
             for limit, label in (("0", "summary only"), (None, "default")):
-                if label == "default" and n > 100_000:
+                if label == "default" and n > MEMORY_SMALL_TRIALS:
                     continue  # above the exact-percentile limit the default is summary-only anyway
                 cmd = [driver, args.scenario, "--trials", str(n), "--seed", str(args.seed), "--threads", "2",
                        "--sampler", args.sampler]
