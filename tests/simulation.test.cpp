@@ -212,6 +212,73 @@ TEST_CASE("simulation: a block's moments skip missing values and merge to the wh
     CHECK(all.m2 == Approx(static_cast<double>(squares)).epsilon(1e-14));
 }
 
+TEST_CASE("simulation: a metric's range skips missing values and puts -0 below +0, in any order") {
+    using credroi::detail::ordered_max;
+    using credroi::detail::ordered_min;
+    using credroi::detail::update_range;
+    const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    // std::min(+0, -0) keeps +0 and std::min(-0, +0) keeps -0: a range that
+    // depended on which came first would depend on the thread count.
+    CHECK(std::signbit(ordered_min(0.0, -0.0)));
+    CHECK(std::signbit(ordered_min(-0.0, 0.0)));
+    CHECK(!std::signbit(ordered_max(0.0, -0.0)));
+    CHECK(!std::signbit(ordered_max(-0.0, 0.0)));
+    CHECK(ordered_min(3.0, nan) == 3.0);
+    CHECK(ordered_max(-inf, nan) == -inf);
+    CHECK(ordered_min(-2.0, 1.0) == -2.0);
+    CHECK(ordered_max(-2.0, 1.0) == 1.0);
+
+    // Every length across a vector register's width, each zero and NaN at every
+    // place: the register-at-a-time pass and the one-at-a-time rule agree bit
+    // for bit, and -0 / +0 win whatever their place.
+    for (int fill = 0; fill < 3; ++fill) {  // all +0, all -0, both signs in turn
+        for (int n = 1; n <= 19; ++n)
+            for (int at = 0; at < n; ++at)
+                for (const double special : {-0.0, 0.0, nan}) {
+                    std::vector<double> v(static_cast<std::size_t>(n));
+                    for (int k = 0; k < n; ++k) v[static_cast<std::size_t>(k)] = fill == 0 ? 0.0 : fill == 1 ? -0.0 : k % 2 ? 0.0 : -0.0;
+                    v[static_cast<std::size_t>(at)] = special;
+                    double lo = inf, hi = -inf;
+                    update_range(v.data(), n, lo, hi);
+                    double want_lo = inf, want_hi = -inf;
+                    for (double x : v) {
+                        want_lo = ordered_min(want_lo, x);
+                        want_hi = ordered_max(want_hi, x);
+                    }
+                    CAPTURE(fill);
+                    CAPTURE(n);
+                    CAPTURE(at);
+                    if (n == 1 && std::isnan(special)) {
+                        CHECK(lo == inf);  // nothing but a missing value
+                        CHECK(hi == -inf);
+                        continue;
+                    }
+                    CHECK(lo == 0.0);
+                    CHECK(hi == 0.0);
+                    CHECK(std::signbit(lo) == std::signbit(want_lo));
+                    CHECK(std::signbit(hi) == std::signbit(want_hi));
+                    const bool negative_zero = std::any_of(v.begin(), v.end(), [](double x) { return x == 0.0 && std::signbit(x); });
+                    const bool positive_zero = std::any_of(v.begin(), v.end(), [](double x) { return x == 0.0 && !std::signbit(x); });
+                    CHECK(std::signbit(lo) == negative_zero);
+                    CHECK(std::signbit(hi) == !positive_zero);
+                }
+    }
+    {
+        // {5, NaN, -3, 8, NaN, 2, -3.5, 7.25, 1, NaN, 0}: lo -3.5, hi 8; all NaN leaves the start.
+        const double v[] = {5.0, nan, -3.0, 8.0, nan, 2.0, -3.5, 7.25, 1.0, nan, 0.0};
+        double lo = inf, hi = -inf;
+        update_range(v, 11, lo, hi);
+        CHECK(lo == -3.5);
+        CHECK(hi == 8.0);
+        const std::vector<double> missing(13, nan);
+        lo = inf;
+        hi = -inf;
+        update_range(missing.data(), 13, lo, hi);
+        CHECK(lo == inf);
+        CHECK(hi == -inf);
+    }
+}
+
 TEST_CASE("simulation: sketched percentiles match exact ones") {
     const credroi::Model model(uncertain_scenario());
     credroi::SimulationOptions o;

@@ -12,6 +12,7 @@
 #include <credroi/model.hpp>
 #include <credroi/sampling.hpp>
 #include <credroi/detail/batch_metrics.hpp>
+#include <credroi/detail/simd.hpp>
 #include <credroi/detail/sketch.hpp>
 
 #include <Eigen/Core>
@@ -207,6 +208,45 @@ inline Welford block_moments(const double* v, Eigen::Index n, double lo, double 
     w.mean = mean;
     w.m2 = total(square);
     return w;
+}
+
+/// The smaller and the larger of two values in the order that puts -0 below
+/// +0, with NaN (a missing metric) never chosen over a number: the range of a
+/// metric then does not depend on the order its values come in (which batch a
+/// worker happens to take first, how many share a register), as it would with
+/// std::min, which keeps whichever of two equal zeros came first.
+inline double ordered_min(double a, double b) { return b < a || (b == a && std::signbit(b)) ? b : a; }
+inline double ordered_max(double a, double b) { return b > a || (b == a && !std::signbit(b)) ? b : a; }
+
+/// lo = ordered_min(lo, v[j]), hi = ordered_max(hi, v[j]) for j < n; a
+/// register of values at a time where the vector extensions are available
+/// (the result is the same: the order does not matter).
+inline void update_range(const double* v, Eigen::Index n, double& lo, double& hi) {
+    Eigen::Index j = 0;
+#if defined(CREDROI_SIMD)
+    {
+        using namespace simd;
+        const mask sign_bit = mask{} + std::numeric_limits<std::int64_t>::min();
+        pack low = pack{} + lo, high = pack{} + hi;
+        for (; j + width <= n; j += width) {
+            const pack x = load(v + j);
+            // NaN fails both comparisons; of two equal zeros the minimum takes
+            // the sign bit of either, the maximum keeps it only if both have it
+            low = select(less(x, low), x, low);
+            low = bits(bits(low) | (equal(x, low) & bits(x) & sign_bit));
+            high = select(less(high, x), x, high);
+            high = bits(bits(high) & ~(equal(x, high) & ~bits(x) & sign_bit));
+        }
+        for (int k = 0; k < width; ++k) {
+            lo = ordered_min(lo, low[k]);
+            hi = ordered_max(hi, high[k]);
+        }
+    }
+#endif
+    for (; j < n; ++j) {
+        lo = ordered_min(lo, v[j]);
+        hi = ordered_max(hi, v[j]);
+    }
 }
 
 /// numpy.percentile's default (linear) on sorted values.
@@ -423,20 +463,15 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                         const double* column = values.col(static_cast<Eigen::Index>(m)).data();
                         const double inf = std::numeric_limits<double>::infinity();
                         double lo = inf, hi = -inf;
-                        for (Eigen::Index t = 0; t < len; ++t) {
-                            const double v = column[t];
-                            // NaN (a missing metric) fails both comparisons: skipped.
-                            lo = v < lo ? v : lo;
-                            hi = v > hi ? v : hi;
-                        }
+                        detail::update_range(column, len, lo, hi);
                         if (rows)
                             for (Eigen::Index t = 0; t < len; ++t) r.trial_metrics(at + t, static_cast<Eigen::Index>(m)) = column[t];
                         else
                             std::copy(column, column + len, &batch_values(s, static_cast<Eigen::Index>(m)));
                         const detail::Welford moments = detail::block_moments(column, len, lo, hi);
                         acc[m].merge(moments);
-                        w.min[m] = std::min(w.min[m], lo);
-                        w.max[m] = std::max(w.max[m], hi);
+                        w.min[m] = detail::ordered_min(w.min[m], lo);
+                        w.max[m] = detail::ordered_max(w.max[m], hi);
                         w.count[m] += moments.n;
                     }
                     for (Eigen::Index t = 0; t < len; ++t) {
@@ -515,8 +550,8 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
         const Worker& w = workers[k];
         for (std::size_t m = 0; m < M; ++m) {
             all.metric_sketch[m].merge(w.metric_sketch[m]);
-            all.min[m] = std::min(all.min[m], w.min[m]);
-            all.max[m] = std::max(all.max[m], w.max[m]);
+            all.min[m] = detail::ordered_min(all.min[m], w.min[m]);
+            all.max[m] = detail::ordered_max(all.max[m], w.max[m]);
             all.count[m] += w.count[m];
         }
         for (int i = 0; i < H; ++i) all.band_sketch[static_cast<std::size_t>(i)].merge(w.band_sketch[static_cast<std::size_t>(i)]);
