@@ -50,7 +50,7 @@ struct PairedDifference {
 class ComparisonTrialsError : public NumericError {
 public:
     ComparisonTrialsError(std::size_t scenario, const std::string& name, const std::string& message)
-        : NumericError("scenario " + std::to_string(scenario) + " (\"" + name + "\"): in the Monte Carlo trials: " + message),
+        : NumericError("scenario " + std::to_string(scenario) + " (\"" + name + "\"): " + stage::monte_carlo_trials + ": " + message),
           scenario_(scenario), message_(message) {}
     std::size_t scenario() const noexcept { return scenario_; }      ///< index into the models compared
     const std::string& message() const noexcept { return message_; }  ///< simulate()'s own message

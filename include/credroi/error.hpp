@@ -68,6 +68,13 @@ public:
     explicit NumericError(const std::string& what) : Error(what) {}
 };
 
+/// Where an error arose after a scenario was read, for messages that have no
+/// line of the file to point at: "FILE: in the Monte Carlo trials: ...".
+namespace stage {
+inline constexpr const char* monte_carlo_trials = "in the Monte Carlo trials";
+inline constexpr const char* sensitivity_analysis = "in the sensitivity analysis";
+}  // namespace stage
+
 /// Reading or writing a file failed.
 class IoError : public Error {
 public:

@@ -80,8 +80,8 @@ CLI::Validator decimal_up_to(std::uint64_t max) {
 /// What the command line puts between a file and an error raised after the
 /// file was read: where the error arose, there being no line of the file to
 /// point at, as the base case's errors have.
-constexpr const char* in_the_trials = "in the Monte Carlo trials";
-constexpr const char* in_the_analysis = "in the sensitivity analysis";
+constexpr const char* in_the_trials = credroi::stage::monte_carlo_trials;
+constexpr const char* in_the_analysis = credroi::stage::sensitivity_analysis;
 
 credroi::NumericError naming_file(const std::string& file, const char* stage, const std::string& message) {
     return credroi::NumericError(file + ": " + stage + ": " + message);
