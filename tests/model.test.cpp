@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
+#include <vector>
 
 using credroi::YearMonth;
 using doctest::Approx;
@@ -312,6 +314,28 @@ TEST_CASE("model: the budget envelope per fiscal year") {
     CHECK(*e.fiscal_years[2].budget == Approx(1300.0));
     CHECK(*e.fiscal_years[2].shortfall == 0.0);
     CHECK(e.metrics.total_shortfall == Approx(1700.0));
+}
+
+TEST_CASE("model: an input is the same in every trial only if every value equals the first") {
+    using credroi::detail::same_in_every_trial;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    CHECK(!same_in_every_trial(nullptr, 0));
+    // Every length across a vector register's width, one odd value at every place.
+    for (int n = 1; n <= 19; ++n) {
+        std::vector<double> v(static_cast<std::size_t>(n), 0.25);
+        CAPTURE(n);
+        CHECK(same_in_every_trial(v.data(), n));
+        for (int at = 0; at < n; ++at) {
+            CAPTURE(at);
+            std::vector<double> w = v;
+            w[static_cast<std::size_t>(at)] = std::nextafter(0.25, 1.0);  // one ulp apart
+            CHECK(same_in_every_trial(w.data(), n) == (n == 1));
+            w[static_cast<std::size_t>(at)] = nan;  // never the same as anything, itself included
+            CHECK(!same_in_every_trial(w.data(), n));
+        }
+    }
+    const double zeros[] = {0.0, -0.0, 0.0, -0.0, -0.0, 0.0, 0.0, -0.0, 0.0};  // equal numbers
+    CHECK(same_in_every_trial(zeros, 9));
 }
 
 TEST_CASE("model: evaluate() is the batch engine at the base values") {

@@ -3,6 +3,7 @@
 // formula). Arrays are trials × months; each month's work runs across all
 // trials of the batch at once, so the compiler can vectorise it.
 #include <credroi/detail/model_compile.hpp>
+#include <credroi/detail/simd.hpp>
 #include <credroi/results.hpp>
 #include <credroi/status_quo.hpp>
 
@@ -20,8 +21,19 @@ namespace detail {
 /// behind every "computed once when every trial shares it" shortcut.
 inline bool same_in_every_trial(const double* v, Eigen::Index n) {
     if (n == 0) return false;
+    // Usually true, so every value is read: a register of them at a time
+    // (the compiler keeps the bool reduction scalar).
+    Eigen::Index t = 1;
     bool same = true;
-    for (Eigen::Index t = 1; t < n; ++t) same &= v[t] == v[0];
+#if defined(CREDROI_SIMD)
+    {
+        const simd::pack first = simd::pack{} + v[0];
+        simd::mask all = simd::mask{} - 1;
+        for (; t + simd::width <= n; t += simd::width) all &= simd::equal(simd::load(v + t), first);
+        for (int k = 0; k < simd::width; ++k) same &= all[k] != 0;
+    }
+#endif
+    for (; t < n; ++t) same &= v[t] == v[0];
     return same && v[0] == v[0];
 }
 
