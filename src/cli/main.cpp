@@ -77,18 +77,12 @@ CLI::Validator decimal_up_to(std::uint64_t max) {
         "0.." + std::to_string(max));
 }
 
-/// What the command line puts between a file and an error raised after the
-/// file was read: where the error arose, there being no line of the file to
-/// point at, as the base case's errors have.
-constexpr const char* in_the_trials = credroi::stage::monte_carlo_trials;
-constexpr const char* in_the_analysis = credroi::stage::sensitivity_analysis;
-
 credroi::NumericError naming_file(const std::string& file, const char* stage, const std::string& message) {
     return credroi::NumericError(file + ": " + stage + ": " + message);
 }
 
-/// f(), whose errors name the scenario file and the stage (`in_the_trials`,
-/// `in_the_analysis`): an error there (a cash flow that overflows in some
+/// f(), whose errors name the scenario file and the stage (one of
+/// credroi::stage): an error there (a cash flow that overflows in some
 /// trial, say) has no line of the file to point at, but it has a file.
 template <class F>
 auto in_file(const std::string& file, const char* stage, F&& f) -> decltype(f()) {
@@ -105,7 +99,7 @@ auto in_file(const std::string& file, const char* stage, F&& f) -> decltype(f())
 
 template <class F>
 auto in_trials_of(const std::string& file, F&& f) -> decltype(f()) {
-    return in_file(file, in_the_trials, std::forward<F>(f));
+    return in_file(file, credroi::stage::monte_carlo_trials, std::forward<F>(f));
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -241,7 +235,7 @@ int main(int argc, char** argv) {
                 try {
                     return credroi::compare(models, simulation_options(report_trials));
                 } catch (const credroi::ComparisonTrialsError& e) {
-                    throw naming_file(files.at(e.scenario()), in_the_trials, e.message());
+                    throw naming_file(files.at(e.scenario()), credroi::stage::monte_carlo_trials, e.message());
                 }
             }();
             // Two files may carry the same scenario name; the file tells them apart.
@@ -318,7 +312,7 @@ int main(int argc, char** argv) {
             const credroi::BatchFunction f = method == "rank" ? credroi::BatchFunction{} : credroi::metric_function(model, metric);
             // The options are checked above: what fails from here on is the
             // scenario's, in its evaluation at the method's points.
-            auto analysis = [&](auto&& g) { return in_file(file, in_the_analysis, g); };
+            auto analysis = [&](auto&& g) { return in_file(file, credroi::stage::sensitivity_analysis, g); };
             if (method == "tornado") {
                 credroi::TornadoOptions o;
                 o.output_name = metric;
