@@ -150,7 +150,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20260401)
     ap.add_argument("--sampler", default="lhs", choices=["lhs", "mc", "sobol"], help="credroi's sampler")
     ap.add_argument("--memory-trials", type=int, default=10_000_000,
-                    help="large run of the memory check (above 100,000, the small run); 0 skips the check")
+                    help=f"large run of the memory check (above {MEMORY_SMALL_TRIALS:,}, the small run); 0 skips the check")
     ap.add_argument("--memory-budget-seconds", type=float, default=180.0,
                     help="use 3M trials in the memory check if the large run would take longer than this")
     ap.add_argument("--skip-memory", action="store_true")
@@ -163,7 +163,7 @@ def main() -> int:
     if args.memory_trials == 0:
         args.skip_memory = True
     elif args.memory_trials <= MEMORY_SMALL_TRIALS:
-        ap.error(f"--memory-trials {args.memory_trials}: expected more than {MEMORY_SMALL_TRIALS} "
+        ap.error(f"--memory-trials {args.memory_trials}: expected more than {MEMORY_SMALL_TRIALS:,} "
                  "(the memory check's small run), or 0 to skip the check")
 
     driver = os.path.join(args.build, "benchmarks", "credroi_bench_simulate")
