@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
+#include <utility>
 #include <vector>
 
 using credroi::YearMonth;
@@ -363,6 +365,72 @@ TEST_CASE("model: evaluate() is the batch engine at the base values") {
     CHECK(model.metrics(b, 1).npv == base.metrics.npv);
     CHECK(model.metrics(b, 0).npv < base.metrics.npv);
     CHECK(model.metrics(b, 2).npv > base.metrics.npv);
+}
+
+TEST_CASE("model: a batch without the drivers is the same batch, population and adoption aside") {
+    // What the Monte Carlo engine evaluates (keep_drivers = false) against the
+    // full batch: every array the metrics and the budget read, bit for bit, over
+    // trials that differ in headcount, growth, salary and delay.
+    credroi::Scenario s = minimal(30, 0.06);
+    s.segments[0].annual_growth = 0.05;
+    s.segments[0].annual_attrition = 0.2;
+    s.segments[0].annual_salary = 40000.0;
+    s.segments[0].replacement_cost_share = 0.5;
+    s.credentials_per_earner_per_year = 2.0;
+    s.costs.one_off.push_back({"set-up", 5000.0, 1.0, YearMonth(2026, 2)});
+    credroi::OnboardingBenefit onboarding;  // reads the population of every month
+    onboarding.days_saved_per_hire = 5.0;
+    s.benefits.onboarding = onboarding;
+    credroi::ProductivityBenefit productivity;
+    productivity.uplift_share_of_salary = 0.01;
+    s.benefits.productivity = productivity;
+    credroi::Budget b;
+    b.annual = 12000.0;
+    b.extension_per_earner = 10.0;
+    s.budget = b;
+    const credroi::Model model(s);
+    const Eigen::Index B = 21;  // not a multiple of a vector register's width
+    Eigen::ArrayXXd x(B, static_cast<Eigen::Index>(model.inputs().size()));
+    for (Eigen::Index k = 0; k < x.cols(); ++k) x.col(k).setConstant(model.inputs()[static_cast<std::size_t>(k)].base);
+    for (const char* name : {"segments[0].headcount", "segments[0].annual_growth", "segments[0].annual_salary", "adoption.delay_months"}) {
+        REQUIRE(model.input_index(name));
+        const int k = *model.input_index(name);
+        for (Eigen::Index t = 0; t < B; ++t) x(t, k) *= 1.0 + 0.05 * static_cast<double>(t);
+    }
+    credroi::BatchResult full, lean;
+    model.evaluate_batch(x, full, false);
+    model.evaluate_batch(x, lean, false, false);
+    CHECK(full.population.cols() == 30);
+    CHECK(lean.population.cols() == 0);
+    CHECK(lean.adoption.cols() == 0);
+    for (const auto& [f, l] : {std::pair{&full.costs, &lean.costs}, {&full.benefits, &lean.benefits},
+                               {&full.discount_factors, &lean.discount_factors}, {&full.earners, &lean.earners},
+                               {&full.credentials, &lean.credentials}, {&full.fiscal_year_budget, &lean.fiscal_year_budget}}) {
+        REQUIRE(f->rows() == l->rows());
+        REQUIRE(f->cols() == l->cols());
+        CHECK((*f == *l).all());
+    }
+    REQUIRE(full.earners.row(3).maxCoeff() != full.earners.row(17).maxCoeff());  // the trials did differ
+    for (Eigen::Index t = 0; t < B; ++t) CHECK(model.metrics(lean, t).npv == model.metrics(full, t).npv);
+
+    // A population that overflows (1.5e308 growing 100 % a year passes the
+    // largest double, 1.8e308, in its fourth month) is named as such either way.
+    credroi::Scenario huge = minimal(12);
+    huge.segments[0].headcount = 1.5e308;
+    huge.segments[0].annual_growth = 1.0;
+    const credroi::Model overflowing(huge);
+    const Eigen::ArrayXXd base = overflowing.base_inputs();
+    auto message = [&](bool keep_drivers) {
+        credroi::BatchResult r;
+        try {
+            overflowing.evaluate_batch(base, r, false, keep_drivers);
+        } catch (const credroi::NumericError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    CHECK(message(true).find("the population of 2026-05 overflow (inf)") != std::string::npos);
+    CHECK(message(false) == message(true));
 }
 
 TEST_CASE("model: no IRR and no payback are said, not made up") {

@@ -51,10 +51,24 @@ public:
     }
 
     /// Evaluates a batch: `inputs` is trials × inputs() (one row per trial).
-    /// Throws NumericError when a result overflows (see check_finite).
-    void evaluate_batch(const Eigen::Ref<const Eigen::ArrayXXd>& inputs, BatchResult& out, bool keep_lines) const {
-        detail::evaluate_batch(compiled_, scenario_, inputs, out, keep_lines);
-        check_finite(out);
+    /// `keep_lines`: each cost and benefit line by month too. `keep_drivers =
+    /// false`: no population and adoption by month (0 columns; what the metrics
+    /// need is all there). Throws NumericError when a result overflows (see
+    /// check_finite), with the same message either way.
+    void evaluate_batch(const Eigen::Ref<const Eigen::ArrayXXd>& inputs, BatchResult& out, bool keep_lines,
+                        bool keep_drivers = true) const {
+        detail::evaluate_batch(compiled_, scenario_, inputs, out, keep_lines, keep_drivers);
+        if (keep_drivers) return check_finite(out);
+        try {
+            check_finite(out);
+        } catch (const NumericError&) {
+            // A population that overflows makes the earners overflow too, so it
+            // is caught; evaluated again with it, the error names what a full
+            // evaluation names (the population, when it comes first).
+            detail::evaluate_batch(compiled_, scenario_, inputs, out, keep_lines, true);
+            check_finite(out);
+            throw;
+        }
     }
 
     /// The base case.

@@ -82,7 +82,8 @@ struct FiscalYearTotals {
 /// month), so each month's work runs across all trials at once.
 struct BatchResult {
     Eigen::ArrayXXd costs, benefits, discount_factors;
-    Eigen::ArrayXXd population, adoption, earners, credentials;  // always kept: budget extension and metrics need them
+    Eigen::ArrayXXd earners, credentials;                        // always kept: the budget and the metrics need them
+    Eigen::ArrayXXd population, adoption;                        // 0 months when evaluated without the drivers
     std::vector<Eigen::ArrayXXd> cost_lines, benefit_lines;      // only with keep_lines
     Eigen::ArrayXXd fiscal_year_budget;                          // trials × fiscal years; 0 columns without [budget]
     Eigen::ArrayXd discount_rate, reinvestment_rate;             // annual, per trial

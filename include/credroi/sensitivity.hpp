@@ -785,7 +785,7 @@ inline BatchFunction metric_function(const Model& model, const std::string& metr
         for (Eigen::Index k = 0; k < base.cols(); ++k) full.col(k).setConstant(base(0, k));
         for (std::size_t j = 0; j < uncertain.size(); ++j) full.col(uncertain[j]) = x.col(static_cast<Eigen::Index>(j));
         BatchResult br;
-        m.evaluate_batch(full, br, false);
+        m.evaluate_batch(full, br, false, false);
         if (index >= static_cast<std::size_t>(detail::fixed_metric_count)) {
             // A fiscal year's net or shortfall: the year's totals only, as in
             // detail::trial_metric_row, without the IRR and payback searches.

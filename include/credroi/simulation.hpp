@@ -360,7 +360,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
     double money_scale = 0;  // the largest |cumulative net| of the base case
     {
         BatchResult bb;
-        model.evaluate_batch(base, bb, false);
+        model.evaluate_batch(base, bb, false, false);
         detail::MetricsWorkspace ws;
         detail::trial_metric_row(model, bb, 0, base_row.data(), ws, options.irr);
         double cumulative = 0;
@@ -454,7 +454,7 @@ inline SimulationResult simulate(const Model& model, const SimulationOptions& op
                 for (Eigen::Index s = 0; s < n; s += evaluation_block) {
                     const Eigen::Index len = std::min(evaluation_block, n - s);
                     const Eigen::Index at = static_cast<Eigen::Index>(first) + s;
-                    model.evaluate_batch(x.middleRows(s, len), br, false);
+                    model.evaluate_batch(x.middleRows(s, len), br, false, false);
                     // Column by column: one metric (or month) for all trials of the block.
                     detail::batch_metric_rows(model, br, values, bws, options.irr);
                     // Per metric: the block's moments, merged into the batch's in

@@ -68,8 +68,12 @@ private:
 
 inline int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+/// `keep_drivers = false` leaves out.population and out.adoption empty (0
+/// months): the metrics and the budget do not read them, and the Monte Carlo
+/// engine then has two fewer trials × months arrays to write and check (1-2 %
+/// of a run, docs/performance.md). Everything else is the same bits.
 inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eigen::Ref<const Eigen::ArrayXXd>& x,
-                           BatchResult& out, bool keep_lines) {
+                           BatchResult& out, bool keep_lines, bool keep_drivers = true) {
     using Eigen::ArrayXd;
     using Eigen::ArrayXXd;
     const Eigen::Index B = x.rows();
@@ -81,8 +85,9 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     out.costs.resize(B, H);  // every column is written in the month loop
     out.benefits.resize(B, H);
     out.discount_factors.resize(B, H);
-    out.population.resize(B, H);
-    out.adoption.resize(B, H);
+    out.population.resize(B, keep_drivers ? H : 0);
+    out.adoption.resize(B, keep_drivers ? H : 0);
+    ArrayXd month_population(keep_drivers ? 0 : B), month_adoption(keep_drivers ? 0 : B);  // this month's, when not kept
     out.earners.resize(B, H);
     out.credentials.resize(B, H);
     out.cost_lines.clear();
@@ -173,10 +178,10 @@ inline void evaluate_batch(const CompiledModel& c, const Scenario& s, const Eige
     };
 
     for (int i = 0; i < H; ++i) {
-        new (&a) Column(&out.adoption(0, i), B);
+        new (&a) Column(keep_drivers ? &out.adoption(0, i) : month_adoption.data(), B);
         new (&earners) Column(&out.earners(0, i), B);
         new (&credentials) Column(&out.credentials(0, i), B);
-        new (&population) Column(&out.population(0, i), B);
+        new (&population) Column(keep_drivers ? &out.population(0, i) : month_population.data(), B);
         // ---- drivers
         if (i > 0)
             for (std::size_t k = 0; k < S; ++k) pop[k] *= growth_step[k];
