@@ -377,6 +377,7 @@ TEST_CASE("model: a batch without the drivers is the same batch, population and 
     s.segments[0].annual_salary = 40000.0;
     s.segments[0].replacement_cost_share = 0.5;
     s.credentials_per_earner_per_year = 2.0;
+    s.adoption.delay_months = 2.0;  // 2 to 4 months over the trials below
     s.costs.one_off.push_back({"set-up", 5000.0, 1.0, YearMonth(2026, 2)});
     credroi::OnboardingBenefit onboarding;  // reads the population of every month
     onboarding.days_saved_per_hire = 5.0;
@@ -413,8 +414,9 @@ TEST_CASE("model: a batch without the drivers is the same batch, population and 
     REQUIRE(full.earners.row(3).maxCoeff() != full.earners.row(17).maxCoeff());  // the trials did differ
     for (Eigen::Index t = 0; t < B; ++t) CHECK(model.metrics(lean, t).npv == model.metrics(full, t).npv);
 
-    // A population that overflows (1.5e308 growing 100 % a year passes the
-    // largest double, 1.8e308, in its fourth month) is named as such either way.
+    // A population that overflows (1.5e308 growing 100 % a year, 2^(1/12) a
+    // month, is 1.5e308 x 1.0595^4 = 1.89e308 in month 4 (2026-05), beyond
+    // the largest double, 1.80e308) is named as such either way.
     credroi::Scenario huge = minimal(12);
     huge.segments[0].headcount = 1.5e308;
     huge.segments[0].annual_growth = 1.0;

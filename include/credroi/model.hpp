@@ -63,8 +63,8 @@ public:
             check_finite(out);
         } catch (const NumericError&) {
             // A population that overflows makes the earners overflow too, so it
-            // is caught; evaluated again with it, the error names what a full
-            // evaluation names (the population, when it comes first).
+            // is caught; evaluated again with the drivers, the error names what
+            // a full evaluation names (the population, where it comes first).
             detail::evaluate_batch(compiled_, scenario_, inputs, out, keep_lines, true);
             check_finite(out);
             throw;
