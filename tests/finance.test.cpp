@@ -80,6 +80,53 @@ TEST_CASE("finance: rate conversion") {
     }
 }
 
+TEST_CASE("finance: a found rate of return annualised by products (annual_rate_of_return)") {
+    using credroi::detail::annual_rate_by_products;
+    using credroi::detail::annual_rate_of_return;
+    using credroi::detail::annualises_by_products;
+    SUBCASE("hand-checked") {
+        // 1.01^12 - 1 = 0.12682503013196972 (mpmath, as above).
+        CHECK(annual_rate_of_return(0.01) == Approx(0.12682503013196972).epsilon(1e-14));
+        // 2^12 - 1 = 4095 and 0.5^12 - 1 = -4095/4096: every product exact.
+        CHECK(annual_rate_of_return(1.0) == 4095.0);
+        CHECK(annual_rate_of_return(-0.5) == -4095.0 / 4096.0);
+    }
+    SUBCASE("within the bound its comment gives, against (1 + r)^12 - 1 in long double") {
+        // Relative error of (1 + r)^12 at most 23 ulp, 2.6e-15 (1 + annual),
+        // plus the rounding of the subtraction, half an ulp of the annual rate
+        // (1.2e-16 |annual|). Rates from -0.999 to -2^-10 and from 2^-10 to 2^20.
+        std::vector<double> rates;
+        for (double r = 0x1p-10; r <= 0x1p20; r *= 1.37) rates.push_back(r);
+        for (double r = 0x1p-10; r < 0.999; r *= 1.21) rates.push_back(-r);
+        rates.push_back(0x1p20);
+        rates.push_back(-0.999);
+        for (const double r : rates) {
+            CAPTURE(r);
+            REQUIRE(annualises_by_products(r));
+            const long double exact = std::expm1l(12.0L * std::log1pl(static_cast<long double>(r)));
+            const double annual = annual_rate_of_return(r);
+            CHECK(std::fabs(static_cast<long double>(annual) - exact) <= 2.6e-15L * (1.0L + exact) + 1.2e-16L * std::fabs(exact));
+            // 2.3e-13 relative at most (the worst case is |r| = 2^-10)
+            CHECK(std::fabs((static_cast<long double>(annual) - exact) / exact) <= 2.3e-13L);
+        }
+    }
+    SUBCASE("small rates, huge rates and bad ones take annual_rate_from_monthly, its bits and its errors") {
+        for (const double r : {0.0, 1e-12, -3e-7, 0x1p-11, -0x1p-11, 0x1p21, 1e6 * 1e3}) {
+            CAPTURE(r);
+            CHECK_FALSE(annualises_by_products(r));
+            CHECK(annual_rate_of_return(r) == credroi::annual_rate_from_monthly(r));
+        }
+        // 1e-12 a month: the products would lose all but 4 digits to cancellation.
+        CHECK(annual_rate_of_return(1e-12) == Approx(12e-12).epsilon(1e-10));
+        CHECK(error_path([] { annual_rate_of_return(-1.0); }) == "monthly_rate");
+        CHECK(error_path([] { annual_rate_of_return(-1.5); }) == "monthly_rate");
+        CHECK(error_path([] { annual_rate_of_return(not_a_number); }) == "monthly_rate");
+        CHECK_THROWS_AS(annual_rate_of_return(1e30), NumericError);
+        // NaN in, NaN out for the column form the Monte Carlo batches use
+        CHECK(std::isnan(annual_rate_by_products(not_a_number)));
+    }
+}
+
 TEST_CASE("finance: npv (values[0] at t = 0, not discounted)") {
     SUBCASE("hand-checked") {
         CHECK(credroi::npv(0.1, {-100.0, 110.0}) == Approx(0.0).epsilon(1e-12));       // -100 + 110/1.1

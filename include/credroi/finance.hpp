@@ -91,6 +91,39 @@ inline double annual_rate_from_monthly(double monthly_rate) {
     return annual;
 }
 
+namespace detail {
+
+// The annual rate of a monthly rate of return that a root search or a power
+// found (an IRR, a MIRR, per Monte Carlo trial): (1 + r)^12 - 1 by four
+// products, where annual_rate_from_monthly takes expm1(12 log1p(r)) (two libm
+// calls, about 4 % of a simulation, and they do not vectorise). The products
+// have a relative error of at most 23 ulp in (1 + r)^12, an absolute error of
+// 2.6e-15 (1 + annual), and the subtraction rounds to half an ulp of the
+// annual rate: at most 2.3e-13 relative for |r| >= 2^-10, less for larger |r|.
+// A rate found by a root search is itself known only to
+// a few ulp of 1 + r (the rounding noise of the NPV near the root), which
+// annualised is 12 times that, about 1e-12 relative at |r| = 2^-10: the
+// products add less than the rate already carries. Smaller |r| (where the
+// cancellation in (1 + r)^12 - 1 would grow), r beyond 2^20 (near overflow),
+// r <= -1 and NaN go to annual_rate_from_monthly, its precision and its errors.
+inline bool annualises_by_products(double monthly_rate) noexcept {
+    return monthly_rate > -1.0 && (monthly_rate <= -0x1p-10 || (monthly_rate >= 0x1p-10 && monthly_rate <= 0x1p20));
+}
+
+// (1 + r)^12 - 1 by products (see annualises_by_products for where it is used).
+inline double annual_rate_by_products(double monthly_rate) noexcept {
+    const double y = 1.0 + monthly_rate, y2 = y * y, y4 = y2 * y2, y8 = y4 * y4;
+    return y8 * y4 - 1.0;
+}
+
+// A found monthly rate of return, annualised: the IRR and MIRR of Model::metrics
+// and of the Monte Carlo batches take this one rule, so they agree bit for bit.
+inline double annual_rate_of_return(double monthly_rate) {
+    return annualises_by_products(monthly_rate) ? annual_rate_by_products(monthly_rate) : annual_rate_from_monthly(monthly_rate);
+}
+
+}  // namespace detail
+
 // ---------------------------------------------------------------------------
 // NPV
 // ---------------------------------------------------------------------------

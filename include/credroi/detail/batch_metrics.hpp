@@ -360,7 +360,15 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
     const Index T = H + shift;  // periods of the timed series
     if (with_irr) {
         irr_columns(ws.net, ws.monthly_rate, ws.irr, ws.irr_workspace);
-        for (Index t = 0; t < B; ++t) out(t, 1) = std::isnan(ws.irr(t)) ? nan : annual_rate_from_monthly(ws.irr(t));
+        // annual_rate_of_return per trial: the products for the whole column
+        // (vectorised; a NaN stays NaN), then the rare rates they do not take.
+        {
+            const double* irr = ws.irr.data();
+            double* annual = &out(0, 1);
+            for (Index t = 0; t < B; ++t) annual[t] = annual_rate_by_products(irr[t]);
+            for (Index t = 0; t < B; ++t)
+                if (!annualises_by_products(irr[t]) && !std::isnan(irr[t])) annual[t] = annual_rate_from_monthly(irr[t]);
+        }
         bm::per_trial(b.reinvestment_rate, ws.reinvest_rate, [](double r) { return monthly_rate_from_annual(r); });
         // mirr(): PV of the negative flows at the finance rate, FV of the positive ones at the reinvestment rate
         Eigen::ArrayXd& pv_negative = ws.a;
@@ -392,7 +400,7 @@ inline void batch_metric_rows(const Model& model, const BatchResult& b, Eigen::A
             }
             const double monthly = std::pow(fv_positive(t) / -pv_negative(t), 1.0 / static_cast<double>(T - 1)) - 1.0;
             if (!std::isfinite(monthly)) return scalar_batch();  // mirr() throws
-            out(t, 2) = annual_rate_from_monthly(monthly);
+            out(t, 2) = annual_rate_of_return(monthly);
         }
     } else {
         out.col(1).setConstant(nan);

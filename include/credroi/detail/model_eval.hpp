@@ -426,8 +426,8 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
     if (with_irr) {
         const IrrResult r = irr(net, monthly_rate);
         m.irr_status = r.status;
-        if (r.rate) m.irr = annual_rate_from_monthly(*r.rate);
-        for (double x : r.all_rates) m.irr_all.push_back(annual_rate_from_monthly(x));
+        if (r.rate) m.irr = annual_rate_of_return(*r.rate);
+        for (double x : r.all_rates) m.irr_all.push_back(annual_rate_of_return(x));
     }
     // Payback and MIRR count months from the model start: with end-of-month
     // flows, month i's flow stands at t = i + 1, so a zero flow stands at t = 0.
@@ -436,7 +436,7 @@ inline Metrics trial_metrics(const CompiledModel& c, const Scenario& s, const Ba
     if (!s.cash_flows_at_month_start) timed.push_back(0.0);
     timed.insert(timed.end(), net.begin(), net.end());
     if (with_irr)
-        if (auto mm = mirr(timed, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_from_monthly(*mm);
+        if (auto mm = mirr(timed, monthly_rate, monthly_rate_from_annual(b.reinvestment_rate(t)))) m.mirr = annual_rate_of_return(*mm);
     m.payback_months = payback_period(timed);
     // Break-even is the month payback falls in (one rule for both): with
     // end-of-month flows, payback p in (i, i + 1] months falls in month i.
