@@ -100,12 +100,12 @@ namespace detail {
 // have a relative error of at most 23 ulp in (1 + r)^12, an absolute error of
 // 2.6e-15 (1 + annual), and the subtraction rounds to half an ulp of the
 // annual rate: at most 2.3e-13 relative for |r| >= 2^-10, less for larger |r|.
-// A rate found by a root search is itself known only to
-// a few ulp of 1 + r (the rounding noise of the NPV near the root), which
-// annualised is 12 times that, about 1e-12 relative at |r| = 2^-10: the
-// products add less than the rate already carries. Smaller |r| (where the
-// cancellation in (1 + r)^12 - 1 would grow), r beyond 2^20 (near overflow),
-// r <= -1 and NaN go to annual_rate_from_monthly, its precision and its errors.
+// A rate found by a root search is itself known only to a few ulp of 1 + r
+// (the rounding noise of the NPV near the root), which annualised is 12 times
+// that, about 1e-12 relative at |r| = 2^-10: the products add less than the
+// rate already carries. Smaller |r| (where the cancellation in (1 + r)^12 - 1
+// would grow), r beyond 2^20 (near overflow), r <= -1 and NaN go to
+// annual_rate_from_monthly, its precision and its errors (see docs/model.md).
 inline bool annualises_by_products(double monthly_rate) noexcept {
     return monthly_rate > -1.0 && (monthly_rate <= -0x1p-10 || (monthly_rate >= 0x1p-10 && monthly_rate <= 0x1p20));
 }
